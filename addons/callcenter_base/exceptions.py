@@ -1,0 +1,5 @@
+from trytond.model.exceptions import ValidationError
+
+
+class TeamLeaderError(ValidationError):
+    pass

@@ -1,0 +1,76 @@
+"""Reactivation support and the rule context shared by all modules.
+
+Tryton 8.0 deletes a deactivated module's XML records but keeps their
+``ir_model_data`` rows, which then point to missing ids: activating the
+module again fails with ``ParsingError``. Each call-center module calls
+:func:`purge_stale_model_data` from the ``__register__`` of one of its
+models, which runs before its XML is loaded, so it cleans up for itself
+even when no other call-center module is active.
+"""
+from sql import Table
+
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+
+def purge_stale_model_data(module):
+    "Delete ``module``'s ir_model_data rows whose record no longer exists."
+    pool = Pool()
+    cursor = Transaction().connection.cursor()
+    model_data = Table('ir_model_data')
+    cursor.execute(*model_data.select(
+            model_data.model, where=model_data.module == module,
+            group_by=[model_data.model]))
+    for model_name, in cursor.fetchall():
+        try:
+            Model = pool.get(model_name)
+        except KeyError:
+            continue
+        if not hasattr(Model, '_table'):
+            continue
+        table = Model.__table__()
+        cursor.execute(*model_data.delete(
+                where=(model_data.module == module)
+                & (model_data.model == model_name)
+                & ~model_data.db_id.in_(table.select(table.id))))
+
+
+class Rule(metaclass=PoolMeta):
+    "Record rules may use the user, their teams and the teams they lead."
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _get_context(cls, model_name):
+        context = super()._get_context(model_name)
+        context.update(cls._get_team_context())
+        return context
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        key = super()._get_cache_key(model_names)
+        return (*key, Transaction().user)
+
+    @classmethod
+    def _get_team_context(cls):
+        "Read with SQL: a search would apply rules while computing them."
+        pool = Pool()
+        team = pool.get('callcenter.team').__table__()
+        team_user = pool.get('callcenter.team-res.user').__table__()
+        user_id = Transaction().user
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*team_user.select(
+                team_user.team, where=team_user.user == user_id))
+        member_of = [t for t, in cursor]
+        cursor.execute(*team.select(team.id, where=team.leader == user_id))
+        led = [t for t, in cursor]
+        team_users = {user_id}
+        if led:
+            cursor.execute(*team_user.select(
+                    team_user.user, where=team_user.team.in_(led)))
+            team_users.update(u for u, in cursor)
+        return {
+            'user_id': user_id,
+            'teams': member_of,
+            'led_teams': led,
+            'team_users': sorted(team_users),
+            }

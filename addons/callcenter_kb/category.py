@@ -1,0 +1,21 @@
+from trytond.model import (
+    DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered, tree)
+from trytond.modules.callcenter_base.model_data import purge_stale_model_data
+
+
+class Category(
+        DeactivableMixin, tree(separator=' / '), sequence_ordered(),
+        ModelSQL, ModelView):
+    "A branch of the knowledge base tree."
+    __name__ = 'callcenter.kb.category'
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code")
+    parent = fields.Many2One(
+        'callcenter.kb.category', "Parent", ondelete='RESTRICT')
+    children = fields.One2Many(
+        'callcenter.kb.category', 'parent', "Children")
+
+    @classmethod
+    def __register__(cls, module):
+        purge_stale_model_data(module)
+        super().__register__(module)

@@ -1,0 +1,1 @@
+"""Command line and runtime glue of the call-center suite."""

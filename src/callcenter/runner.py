@@ -1,0 +1,48 @@
+"""``callcenter run``: database, modules, demo data and every process."""
+import logging
+from pathlib import Path
+
+from . import database, demo, provision, tryton
+from .services import Service, Supervisor, wait_for_http
+
+logger = logging.getLogger(__name__)
+
+
+def services(config: Path, db_name: str) -> list[Service]:
+    "The processes of a running suite."
+    conf = ('-c', str(config), '-d', db_name)
+    return [
+        Service('web', (tryton.tool('trytond'), *conf)),
+        Service('cron', (tryton.tool('trytond-cron'), *conf)),
+        Service('worker', (tryton.tool('trytond-worker'), *conf)),
+        ]
+
+
+def run(settings) -> int:
+    server_uri, embedded = database.server_uri(settings)
+    supervisor = Supervisor()
+    try:
+        config = provision.prepare(settings, server_uri)
+        for service in services(config, settings.db_name):
+            supervisor.start(service)
+        wait_for_http(settings.url, supervisor=supervisor)
+        print_welcome(settings)
+        return supervisor.wait()
+    finally:
+        supervisor.stop()
+        if embedded:
+            embedded.stop()
+
+
+def print_welcome(settings) -> None:
+    lines = [
+        '',
+        f"Call center is running at {settings.url} "
+        f"(database {settings.db_name!r}). Ctrl-C stops it.",
+        '',
+        f"  {'login':<10} {'password':<14} role",
+        f"  {'admin':<10} {demo.ADMIN_PASSWORD:<14} administrator",
+        ]
+    for user in demo.USERS:
+        lines.append(f"  {user.login:<10} {user.password:<14} {user.role}")
+    print('\n'.join(lines) + '\n', flush=True)
