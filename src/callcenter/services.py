@@ -5,6 +5,7 @@ supervisor, which then stops the processes in reverse order and waits for
 them: nothing is left running.
 """
 import logging
+import os
 import signal
 import subprocess
 import time
@@ -22,7 +23,7 @@ class Service:
 
 
 class Stopped(Exception):
-    "Raised in the main thread when SIGTERM arrives."
+    "Raised in the main thread when SIGINT (Ctrl-C) or SIGTERM arrives."
 
 
 class Supervisor:
@@ -43,35 +44,46 @@ class Supervisor:
 
     def wait(self) -> int:
         "Block until Ctrl-C, SIGTERM or the exit of a service."
-        previous = signal.signal(signal.SIGTERM, _raise_stopped)
+        # Set explicitly: a shell's background job starts with SIGINT ignored.
+        previous = {signum: signal.signal(signum, _raise_stopped)
+            for signum in (signal.SIGINT, signal.SIGTERM)}
         try:
             while (service := self.exited()) is None:
                 time.sleep(0.5)
             logger.error("%s exited; stopping the suite", service.name)
             return 1
-        except (KeyboardInterrupt, Stopped):
+        except Stopped:
             return 0
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             self.stop()
 
     def stop(self) -> None:
+        "Stop every service with its children (each has its own group)."
         for service, process in reversed(self.running):
-            if process.poll() is None:
-                process.terminate()
+            _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT
         for service, process in reversed(self.running):
             try:
                 process.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 logger.warning("%s did not stop; killing it", service.name)
-                process.kill()
-                process.wait()
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
         self.running.clear()
 
 
 def _raise_stopped(signum, frame):
     raise Stopped()
+
+
+def _signal_group(process, signum) -> None:
+    "Signal the process group of ``process`` (workers fork children)."
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
 
 
 def wait_for_http(url: str, timeout: float = 60, supervisor=None) -> None:
