@@ -6,6 +6,8 @@ Everything is deterministic: the same names and numbers on every machine.
 """
 import logging
 import random
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import phonenumbers
@@ -57,12 +59,15 @@ FOREIGN = [('US', '+1 212 {:03d} {:04d}'), ('GB', '+44 20 7{:03d} {:04d}'),
     ('HK', '+852 9{:03d} {:04d}')]
 
 
-def load(config, db_name: str) -> bool:
-    "Load the demo data once; return False when it was already there."
-    loaded = tryton.call(config, db_name, _load)
-    if loaded:
+def load(config, db_name: str) -> None:
+    "Load the demo data once, in a process of its own."
+    subprocess.run([sys.executable, '-m', __name__, str(config), db_name],
+        check=True)
+
+
+def main(config, db_name) -> None:
+    if tryton.call(config, db_name, _load):
         logger.info("demo data loaded")
-    return loaded
 
 
 def _load(pool):
@@ -176,3 +181,7 @@ def valid_number(make, region, tries=1000):
             return phonenumbers.format_number(
                 number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     raise ValueError(f"no valid {region} number drawn in {tries} tries")
+
+
+if __name__ == '__main__':
+    main(*sys.argv[1:])

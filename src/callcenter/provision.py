@@ -8,9 +8,10 @@ logger = logging.getLogger(__name__)
 ADMIN_EMAIL = 'admin@example.com'
 
 
-def prepare(settings, server_uri: str, *, with_demo: bool = True):
+def prepare(settings, server_uri: str, *, with_demo: bool = True,
+        config=None):
     "Create and fill ``settings.db_name`` as needed; return the config path."
-    config = tryton.write_config(settings, server_uri)
+    config = tryton.write_config(settings, server_uri, config)
     name = settings.db_name
     if not database.exists(server_uri, name):
         database.create(server_uri, name)

@@ -9,16 +9,17 @@ from . import database
 TEMPLATE = 'config/trytond.conf.template'
 
 
-def write_config(settings, server_uri: str) -> Path:
-    "Fill the trytond.conf template for this checkout and return its path."
+def write_config(settings, server_uri: str, path: Path = None) -> Path:
+    "Fill the trytond.conf template (to ``path`` or var/) and return it."
+    path = path or settings.trytond_conf
     template = (settings.root / TEMPLATE).read_text()
     settings.filestore.mkdir(parents=True, exist_ok=True)
     text = template.format(
         database_uri=server_uri, filestore=settings.filestore,
         listen=settings.listen, sao_root=settings.sao_root)
-    settings.trytond_conf.parent.mkdir(parents=True, exist_ok=True)
-    settings.trytond_conf.write_text(text)
-    return settings.trytond_conf
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
 
 
 def tool(name: str) -> str:

@@ -1,0 +1,71 @@
+"""Fixtures of the cross-module tests: PostgreSQL, a served suite, Chromium.
+
+Browser tests use Debian's Chromium through Playwright (``./callcenter
+test`` installs both); screenshots go to ``artifacts/`` (git-ignored).
+"""
+from pathlib import Path
+
+import pytest
+
+import harness
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / 'artifacts'
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_ARGS = [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--disable-dev-shm-usage']
+
+
+@pytest.fixture(scope='session')
+def server_uri():
+    uri, embedded = harness.server_uri()
+    yield uri
+    if embedded:
+        embedded.stop()
+
+
+@pytest.fixture(scope='session')
+def suite(server_uri):
+    "The demo database copied for this session and served by trytond."
+    running = harness.start_suite(server_uri)
+    yield running
+    harness.stop_suite(running)
+
+
+@pytest.fixture(scope='session')
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    "A fresh browser context; a screenshot is saved when the test ends."
+    context = browser.new_context(
+        viewport={'width': 1366, 'height': 800}, locale='en-US')
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f'{request.node.name}.png'))
+    context.close()
+
+
+@pytest.fixture
+def login(page, suite):
+    "Log into the web client: ``login('agent1', 'agent1-demo')``."
+    def log_in(user, password):
+        page.goto(f'{suite.url}#{suite.db_name}')
+        page.locator('#login').fill(user)
+        page.locator('.login-dialog button[type=submit]').click()
+        password_input = page.locator('input[type=password]:visible')
+        password_input.fill(password)
+        password_input.press('Enter')
+        page.locator('#menu').wait_for(state='visible')
+        return page
+    return log_in

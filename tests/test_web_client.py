@@ -1,0 +1,34 @@
+"""The web client as an agent meets it, in headless Chromium."""
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_agent_opens_customers(login, page):
+    "An agent logs in, sees the Call Center menu and opens the customers"
+    login('agent1', 'agent1-demo')
+    menu = page.locator('#menu')
+    menu.get_by_text('Call Center', exact=True).click()
+    menu.get_by_text('Customers', exact=True).click()
+    tab = page.locator('#tabs .tab-pane.active')
+    tab.locator('tbody tr').first.wait_for()
+    assert tab.locator('tbody tr').count() >= 50
+    assert tab.get_by_text('北京华联商贸有限公司').count() == 1
+
+
+def test_call_center_scripts_listen_on_own_channel(login, page):
+    "The suite's scripts are loaded and listen on the agent's own channel"
+    login('agent2', 'agent2-demo')
+    page.wait_for_function('window.CallCenter && window.CallCenter.channel')
+    channel = page.evaluate('window.CallCenter.channel')
+    user_id = page.evaluate('Sao.Session.current_session.user_id')
+    assert channel == f'user:{user_id}'
+
+
+def test_agent_does_not_see_configuration(login, page):
+    "The Call Center configuration menu is for admins only"
+    login('agent1', 'agent1-demo')
+    menu = page.locator('#menu')
+    menu.get_by_text('Call Center', exact=True).click()
+    menu.get_by_text('Customers', exact=True).wait_for()
+    assert menu.get_by_text('Configuration', exact=True).count() == 0
