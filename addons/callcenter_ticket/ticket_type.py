@@ -1,7 +1,14 @@
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
+    DeactivableMixin, Unique, ModelSQL, ModelView, fields, sequence_ordered)
 from trytond.modules.callcenter_base.model_data import purge_stale_model_data
 from trytond.transaction import Transaction
+
+PRIORITIES = [
+    ('low', "Low"),
+    ('normal', "Normal"),
+    ('high', "High"),
+    ('urgent', "Urgent"),
+    ]
 
 
 class TicketType(
@@ -14,6 +21,9 @@ class TicketType(
         'company.company', "Company", required=True,
         help="Each client company has its own ticket types.")
     description = fields.Text("Description")
+    slas = fields.One2Many(
+        'callcenter.ticket.type.sla', 'type', "SLA",
+        help="Response and resolution times by priority.")
 
     @classmethod
     def __register__(cls, module):
@@ -23,3 +33,36 @@ class TicketType(
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
+
+    def get_sla(self, priority):
+        "The SLA line for that priority, or None."
+        for sla in self.slas:
+            if sla.priority == priority:
+                return sla
+
+
+class TicketTypeSLA(ModelSQL, ModelView):
+    "The response and resolution times of a ticket type for one priority."
+    __name__ = 'callcenter.ticket.type.sla'
+    __access__ = {'type'}
+    type = fields.Many2One(
+        'callcenter.ticket.type', "Type", required=True, ondelete='CASCADE')
+    priority = fields.Selection(PRIORITIES, "Priority", required=True)
+    response_hours = fields.Float(
+        "Response Hours", required=True,
+        domain=[('response_hours', '>=', 0)],
+        help="Business hours within which an agent must accept the ticket.")
+    resolution_hours = fields.Float(
+        "Resolution Hours", required=True,
+        domain=[('resolution_hours', '>=', 0)],
+        help="Business hours within which the ticket must be resolved; "
+        "time spent waiting on the customer does not count.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('type_priority_unique', Unique(t, t.type, t.priority),
+                'callcenter_ticket.msg_sla_priority_unique'),
+            ]

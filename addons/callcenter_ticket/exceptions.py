@@ -1,0 +1,9 @@
+from trytond.model.exceptions import ValidationError
+
+
+class ReassignTargetError(ValidationError):
+    pass
+
+
+class CalendarError(ValidationError):
+    pass
