@@ -5,6 +5,8 @@ modules, then *Perform Pending Activation/Upgrade* updates the pool. This
 runs the same two steps, so it meets the same checks (a module that an
 active module depends on cannot be deactivated).
 """
+import sys
+
 from trytond.pool import Pool
 
 from . import tryton
@@ -31,3 +33,13 @@ def _mark(pool, action, names):
     languages = [lang.code for lang in pool.get('ir.lang').search([
                 ('translatable', '=', True)])]
     return pending, languages
+
+
+def main(argv) -> None:
+    "python -m callcenter.modules CONFIG DATABASE activate|deactivate NAME…"
+    config, db_name, action, *names = argv
+    print(' '.join(change(config, db_name, action, names)))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
