@@ -52,6 +52,7 @@ class Call:
     recording: Path | None = None
     requests: list[Request] = field(default_factory=list)
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    started: asyncio.Event = field(default_factory=asyncio.Event)
     answered: asyncio.Event = field(default_factory=asyncio.Event)
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -88,6 +89,7 @@ class Call:
             channel.cid_num, channel.cid_name = cid
         self.linkedid = self.linkedid or channel.uniqueid
         self.channels.append(channel)
+        self.started.set()
         self.emit('Newchannel', 'call', channel.block())
         return channel
 
@@ -143,10 +145,12 @@ class Call:
             ('AppData', data)])
 
     # dialling -----------------------------------------------------------
-    def dial_begin(self, caller: Channel | None, leg: Leg) -> None:
+    def dial_begin(self, caller: Channel | None, leg: Leg, *,
+            tech: bool = False) -> None:
+        """``DialString`` keeps the technology for app_queue only."""
+        dial = leg.dial_string if tech else leg.dial_string.partition('/')[2]
         self.emit('DialBegin', 'call', self._pair(caller, leg)
-            + [('DialString', leg.dial_string.partition('/')[2]
-                    if caller is None else leg.dial_string)])
+            + [('DialString', dial)])
 
     def ringing(self, caller: Channel | None, leg: Leg) -> None:
         self.set_state(leg.outer, 5)

@@ -170,7 +170,6 @@ class Pbx:
                 self.add_member(name, agents[extension], extension)
         self._sequence = itertools.count(0)
         self._uniqueid = itertools.count(0)
-        self.start = int(time.time())
 
     def add_member(self, queue: str, interface: str, extension: str,
             name: str = '', membership: str = 'static') -> Member:
@@ -193,7 +192,7 @@ class Pbx:
 
     def new_channel(self, name: str, *, linkedid: str | None, context: str,
             exten: str, at: float, state: int = 0) -> Channel:
-        uniqueid = f'{self.start}.{next(self._uniqueid)}'
+        uniqueid = f'{int(at)}.{next(self._uniqueid)}'
         channel = Channel(name, uniqueid, linkedid or uniqueid, context,
             exten, state=state, created=at)
         self.channels[name] = channel

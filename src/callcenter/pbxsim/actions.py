@@ -1,0 +1,241 @@
+"""AMI actions the simulator answers, with Asterisk 18-22's wording.
+
+Each handler returns the frames for the asking session; events that every
+session may see go through ``Simulator.emit``.
+"""
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Awaitable, Callable
+
+from .calls import Request
+from .model import Member
+from .recording import write_tone
+from .wire import Headers, lookup
+
+if TYPE_CHECKING:
+    from .server import Session, Simulator
+
+Frames = list[Headers]
+Handler = Callable[['Simulator', 'Session', Headers], Awaitable[Frames]]
+
+
+def ok(message: str = '', *extra: tuple[str, str]) -> Headers:
+    return [('Response', 'Success')] + (
+        [('Message', message)] if message else []) + list(extra)
+
+
+def error(message: str) -> Headers:
+    return [('Response', 'Error'), ('Message', message)]
+
+
+def _true(value: str) -> bool:
+    return value.lower() in ('1', 'true', 'yes', 'on')
+
+
+async def ping(sim: Simulator, session: Session, h: Headers) -> Frames:
+    return [ok('', ('Ping', 'Pong'), ('Timestamp', f'{time.time():.6f}'))]
+
+
+async def events(sim: Simulator, session: Session, h: Headers) -> Frames:
+    session.set_mask(lookup(h, 'EventMask', 'on'))
+    return [[('Response', 'Success'),
+        ('Events', 'On' if session.mask != set() else 'Off')]]
+
+
+async def originate(sim: Simulator, session: Session, h: Headers) -> Frames:
+    channel, exten = lookup(h, 'Channel'), lookup(h, 'Exten')
+    try:
+        agent = sim.config.agent(channel)
+    except ValueError:
+        agent = None
+    name, _, number = lookup(h, 'CallerID').rpartition('<')
+    caller_id = (number.rstrip('>').strip(), name.strip().strip('"')) if (
+        number) else None
+    if agent is None or not exten:
+        if not _true(lookup(h, 'Async')):
+            return [error('Originate failed')]
+        sim.emit('OriginateResponse', 'call', [
+            ('ActionID', lookup(h, 'ActionID')), ('Response', 'Failure'),
+            ('Channel', channel), ('Context', lookup(h, 'Context')),
+            ('Exten', exten), ('Reason', '0'), ('Uniqueid', '<null>'),
+            ('CallerIDNum', '<unknown>'), ('CallerIDName', '<unknown>')])
+        return [ok('Originate successfully queued')]
+    call = await sim.scenario('click_to_dial', agent=agent, number=exten,
+        action_id=lookup(h, 'ActionID'), channel=channel,
+        caller_id=caller_id)
+    if not _true(lookup(h, 'Async')):
+        await call.answered.wait()
+    return [ok('Originate successfully queued')]
+
+
+def _transfer(kind: str, done: str) -> Handler:
+    async def handler(sim: Simulator, session: Session,
+            h: Headers) -> Frames:
+        channel = lookup(h, 'Channel')
+        call = sim.call_of(channel)
+        if call is None:
+            return [error('No such channel')]
+        call.request(Request(kind, channel, lookup(h, 'Exten')))
+        return [ok(done)]
+    return handler
+
+
+async def hangup(sim: Simulator, session: Session, h: Headers) -> Frames:
+    channel = lookup(h, 'Channel')
+    call = sim.call_of(channel)
+    if call is None:
+        return [error('No such channel')]
+    call.request(Request('hangup', channel))
+    return [ok('Channel Hungup')]
+
+
+async def queue_pause(sim: Simulator, session: Session,
+        h: Headers) -> Frames:
+    paused = _true(lookup(h, 'Paused'))
+    found = sim.pause(lookup(h, 'Interface'), paused=paused,
+        reason=lookup(h, 'Reason'), queue=lookup(h, 'Queue') or None)
+    if not found:
+        return [error('Interface not found')]
+    return [ok('Interface paused successfully' if paused
+            else 'Interface unpaused successfully')]
+
+
+async def queue_add(sim: Simulator, session: Session, h: Headers) -> Frames:
+    queue, interface = lookup(h, 'Queue'), lookup(h, 'Interface')
+    if queue not in sim.pbx.queues:
+        return [error('Unable to add interface to queue: No such queue')]
+    if interface in sim.pbx.queues[queue].members:
+        return [error('Unable to add interface: Already there')]
+    extension = sim.pbx.extension_of(interface) or interface.rpartition(
+        '/')[2].partition('@')[0]
+    sim.pbx.agents.setdefault(extension, interface)
+    member = sim.pbx.add_member(queue, interface, extension,
+        lookup(h, 'MemberName'), membership='dynamic')
+    member.paused = _true(lookup(h, 'Paused'))
+    member.penalty = int(lookup(h, 'Penalty') or 0)
+    sim.emit('QueueMemberAdded', 'agent', member.block())
+    return [ok('Added interface to queue')]
+
+
+async def queue_remove(sim: Simulator, session: Session,
+        h: Headers) -> Frames:
+    queue, interface = lookup(h, 'Queue'), lookup(h, 'Interface')
+    member = sim.pbx.queues.get(queue, None)
+    removed = member.members.pop(interface, None) if member else None
+    if removed is None:
+        return [error('Unable to remove interface: Not there')]
+    sim.emit('QueueMemberRemoved', 'agent', removed.block())
+    return [ok('Removed interface from queue')]
+
+
+async def core_show_channels(sim: Simulator, session: Session,
+        h: Headers) -> Frames:
+    action_id = [('ActionID', lookup(h, 'ActionID'))]
+    frames = [ok('Channels will follow', ('EventList', 'start'))]
+    now = time.time()
+    for channel in sim.pbx.channels.values():
+        seconds = int(max(now - channel.created, 0))
+        frames.append([('Event', 'CoreShowChannel')] + action_id
+            + channel.block() + [
+                ('BridgeId', channel.bridge.uniqueid if channel.bridge
+                    else ''),
+                ('Application', channel.application),
+                ('ApplicationData', channel.app_data),
+                ('Duration', time.strftime('%H:%M:%S',
+                    time.gmtime(seconds)))])
+    frames.append([('Event', 'CoreShowChannelsComplete')] + action_id + [
+        ('EventList', 'Complete'), ('ListItems', str(len(frames) - 1))])
+    return frames
+
+
+def _member_status(member: Member) -> Headers:
+    block = dict(member.block())
+    return [('Queue', member.queue), ('Name', member.name),
+        ('Location', member.interface)] + [(key, block[key]) for key in (
+            'StateInterface', 'Membership', 'Penalty', 'CallsTaken',
+            'LastCall', 'LastPause', 'LoginTime', 'InCall', 'Status',
+            'Paused', 'PausedReason', 'Wrapuptime')]
+
+
+async def queue_status(sim: Simulator, session: Session,
+        h: Headers) -> Frames:
+    action_id = [('ActionID', lookup(h, 'ActionID'))]
+    wanted = lookup(h, 'Queue')
+    frames = [ok('Queue status will follow', ('EventList', 'start'))]
+    now = time.time()
+    for queue in sim.pbx.queues.values():
+        if wanted and queue.name != wanted:
+            continue
+        frames.append([('Event', 'QueueParams')] + action_id + [
+            ('Queue', queue.name), ('Max', '0'), ('Strategy', 'rrmemory'),
+            ('Calls', str(len(queue.entries))), ('Holdtime', '0'),
+            ('TalkTime', '0'), ('Completed', str(queue.completed)),
+            ('Abandoned', str(queue.abandoned)), ('ServiceLevel', '0'),
+            ('ServicelevelPerf', '0.0'), ('ServicelevelPerf2', '0.0'),
+            ('Weight', '0')])
+        for member in queue.members.values():
+            frames.append([('Event', 'QueueMember')] + action_id
+                + _member_status(member))
+        for position, channel in enumerate(queue.entries, 1):
+            frames.append([('Event', 'QueueEntry')] + action_id + [
+                ('Queue', queue.name), ('Position', str(position)),
+                ('Channel', channel.name), ('Uniqueid', channel.uniqueid),
+                ('CallerIDNum', channel.cid_num),
+                ('CallerIDName', channel.cid_name),
+                ('ConnectedLineNum', channel.conn_num),
+                ('ConnectedLineName', channel.conn_name),
+                ('Wait', str(int(now - channel.created))),
+                ('Priority', '0')])
+    frames.append([('Event', 'QueueStatusComplete')] + action_id + [
+        ('EventList', 'Complete'), ('ListItems', str(len(frames) - 1))])
+    return frames
+
+
+async def mix_monitor(sim: Simulator, session: Session,
+        h: Headers) -> Frames:
+    channel = sim.pbx.find(lookup(h, 'Channel'))
+    call = sim.call_of(lookup(h, 'Channel'))
+    if channel is None or call is None:
+        return [error('No such channel')]
+    name = lookup(h, 'File') or f'{channel.uniqueid}.wav'
+    path = write_tone(sim.config.recordings / name)
+    call.recording = path
+    call.varset(channel, 'MIXMONITOR_FILENAME', str(path))
+    call.emit('MixMonitorStart', 'call', channel.block())
+    return [ok('', ('MixMonitorID', f'0x{id(path):x}'))]
+
+
+async def sim_scenario(sim: Simulator, session: Session,
+        h: Headers) -> Frames:
+    """Private ``Action: SimScenario`` (see ``pbxsim.control``)."""
+    params = {('caller' if key.lower() == 'from' else key.lower()): value
+        for key, value in h
+        if key.lower() not in ('action', 'actionid', 'scenario')}
+    for key in ('talk', 'ring', 'wait', 'hold', 'after', 'message'):
+        if key in params:
+            params[key] = float(params[key])  # type: ignore[assignment]
+    scenario = lookup(h, 'Scenario').lower()
+    if scenario in ('pause', 'unpause'):
+        if not sim.pause(str(params.get('agent', '')),
+                paused=scenario == 'pause', reason=str(params.get(
+                    'reason', '')), queue=params.get('queue') or None):
+            return [error('Interface not found')]
+        return [ok('Scenario done')]
+    try:
+        call = await sim.scenario(scenario, **params)
+    except (KeyError, TypeError, ValueError) as exc:
+        return [error(f'Scenario failed: {exc}')]
+    return [ok('Scenario started', ('Uniqueid', call.uniqueid),
+        ('Linkedid', call.linkedid))]
+
+
+HANDLERS: dict[str, Handler] = {
+    'ping': ping, 'events': events, 'originate': originate,
+    'redirect': _transfer('blind', 'Redirect successful'),
+    'blindtransfer': _transfer('blind', 'Transfer succeeded'),
+    'atxfer': _transfer('attended', 'Atxfer successfully queued'),
+    'hangup': hangup, 'queuepause': queue_pause, 'queueadd': queue_add,
+    'queueremove': queue_remove, 'coreshowchannels': core_show_channels,
+    'queuestatus': queue_status, 'mixmonitor': mix_monitor,
+    'simscenario': sim_scenario}

@@ -1,0 +1,287 @@
+"""Call flows of the simulator, one coroutine per scenario.
+
+Each runs on its own :class:`~.calls.Call` and :class:`~.model.Clock`; a
+talking call reacts to requests (hang-up, transfers, hold, conference)
+posted by AMI actions or by the Python API.
+"""
+from __future__ import annotations
+
+from .calls import Call, Leg, Request
+from .config import SimConfig
+from .model import Bridge, Channel, Member
+from .recording import write_tone
+
+PJSIP_CONTEXT = 'from-internal'
+
+
+def _inbound_channel(call: Call, cfg: SimConfig, caller: str,
+        name: str) -> Channel:
+    channel = call.channel(f'PJSIP/{cfg.trunk}', context='from-trunk',
+        exten='s', cid=(caller, name or caller), state=4)
+    call.newexten(channel, 'Answer')
+    call.set_state(channel, 6)
+    return channel
+
+
+def _pick(call: Call, queue: str, agent: str | None) -> Member | None:
+    members = list(call.pbx.queues[queue].members.values())
+    if agent is not None:
+        return next((m for m in members if m.extension == agent), None)
+    free = [m for m in members if not m.paused and m.status == 1]
+    if not free:
+        return None
+    state = call.pbx.queues[queue]
+    state.next_member += 1
+    return free[(state.next_member - 1) % len(free)]
+
+
+def _queue_block(member: Member) -> list[tuple[str, str]]:
+    return [('Queue', member.queue), ('Interface', member.interface),
+        ('MemberName', member.name)]
+
+
+async def inbound(call: Call, cfg: SimConfig, *, caller: str,
+        name: str = '', queue: str = 'support', agent: str | None = None,
+        ring: float | None = None, talk: float | None = None,
+        hangup_by: str = 'caller', record: bool = True) -> None:
+    """A caller enters ``queue`` and an agent answers (talk None: until an
+    AMI Hangup or ``Simulator.hangup``)."""
+    caller_ch = _inbound_channel(call, cfg, caller, name)
+    if record:
+        call.record(caller_ch, 'inbound')
+    call.newexten(caller_ch, 'Queue', f'{queue},tr,,,120')
+    state = call.pbx.queues[queue]
+    joined = call.clock.now
+    state.entries.append(caller_ch)
+    call.emit('QueueCallerJoin', 'agent', caller_ch.block() + [
+        ('Queue', queue), ('Position', str(len(state.entries))),
+        ('Count', str(len(state.entries)))])
+    member = _pick(call, queue, agent)
+    if member is None:
+        await _abandon(call, caller_ch, queue, joined, talk or cfg.talk)
+        return
+    leg = call.open_leg(member.interface, context='agents',
+        exten=member.extension, cid=(caller, name or caller),
+        agent=member.extension)
+    call.emit('AgentCalled', 'agent', caller_ch.block()
+        + leg.outer.block('Dest') + _queue_block(member))
+    call.dial_begin(caller_ch, leg, tech=True)
+    call.ringing(caller_ch, leg)
+    await call.clock.wait(cfg.ring if ring is None else ring)
+    call.answer_leg(caller_ch, leg)
+    for variable, value in (('MEMBERINTERFACE', member.interface),
+            ('MEMBERNAME', member.name)):
+        call.varset(caller_ch, variable, value)
+    position = state.entries.index(caller_ch) + 1
+    state.entries.remove(caller_ch)
+    call.emit('QueueCallerLeave', 'agent', caller_ch.block() + [
+        ('Queue', queue), ('Position', str(position)),
+        ('Count', str(len(state.entries)))])
+    hold = round(call.clock.now - joined)
+    call.emit('AgentConnect', 'agent', caller_ch.block()
+        + leg.outer.block('Dest') + _queue_block(member)
+        + [('HoldTime', str(hold)), ('RingTime', str(hold))])
+    bridge = call.bridge(leg.outer, caller_ch)
+    await converse(call, cfg, caller_ch, [leg], bridge,
+        cfg.talk if talk is None else talk, hangup_by, member, hold)
+    state.completed += 1
+
+
+async def _abandon(call: Call, caller_ch: Channel, queue: str,
+        joined: float, wait: float) -> None:
+    await call.clock.wait(wait, call.wakeup)
+    state = call.pbx.queues[queue]
+    position = state.entries.index(caller_ch) + 1
+    state.entries.remove(caller_ch)
+    state.abandoned += 1
+    call.emit('QueueCallerAbandon', 'agent', caller_ch.block() + [
+        ('Queue', queue), ('Position', str(position)),
+        ('OriginalPosition', str(position)),
+        ('HoldTime', str(round(call.clock.now - joined)))])
+    call.emit('QueueCallerLeave', 'agent', caller_ch.block() + [
+        ('Queue', queue), ('Position', str(position)),
+        ('Count', str(len(state.entries)))])
+    call.hangup(caller_ch)
+
+
+async def abandoned(call: Call, cfg: SimConfig, *, caller: str,
+        name: str = '', queue: str = 'support', agent: str | None = None,
+        wait: float = 6.0, ring: float = 3.0, record: bool = True) -> None:
+    """The free agent (or ``agent``) rings for ``ring`` seconds without
+    answering (``AgentRingNoAnswer``); the caller hangs up after
+    ``wait``."""
+    caller_ch = _inbound_channel(call, cfg, caller, name)
+    if record:
+        call.record(caller_ch, 'inbound')
+    state = call.pbx.queues[queue]
+    joined = call.clock.now
+    state.entries.append(caller_ch)
+    call.emit('QueueCallerJoin', 'agent', caller_ch.block() + [
+        ('Queue', queue), ('Position', str(len(state.entries))),
+        ('Count', str(len(state.entries)))])
+    member = _pick(call, queue, agent)
+    if member is not None:
+        leg = call.open_leg(member.interface, context='agents',
+            exten=member.extension, cid=(caller, name or caller),
+            agent=member.extension)
+        call.emit('AgentCalled', 'agent', caller_ch.block()
+            + leg.outer.block('Dest') + _queue_block(member))
+        call.dial_begin(caller_ch, leg, tech=True)
+        call.ringing(caller_ch, leg)
+        await call.clock.wait(ring)
+        call.dial_end(caller_ch, leg, 'NOANSWER')
+        call.emit('AgentRingNoAnswer', 'agent', caller_ch.block()
+            + leg.outer.block('Dest') + _queue_block(member)
+            + [('RingTime', str(round(ring)))])
+        for channel in leg.channels:
+            call.hangup(channel, 19)
+    await _abandon(call, caller_ch, queue, joined,
+        max(wait - (call.clock.now - joined), 0))
+
+
+async def voicemail(call: Call, cfg: SimConfig, *, caller: str,
+        extension: str, name: str = '', ring: float = 4.0,
+        message: float = 5.0) -> None:
+    """Nobody answers ``extension``; the caller leaves a message."""
+    caller_ch = call.channel(f'PJSIP/{cfg.trunk}', context='from-trunk',
+        exten=extension, cid=(caller, name or caller), state=4)
+    call.newexten(caller_ch, 'Dial', f'{cfg.interface(extension)},20')
+    leg = call.open_leg(cfg.interface(extension), context='agents',
+        exten=extension, cid=(caller, name or caller), agent=extension)
+    call.dial_begin(caller_ch, leg)
+    call.ringing(caller_ch, leg)
+    await call.clock.wait(ring)
+    call.dial_end(caller_ch, leg, 'NOANSWER')
+    for channel in leg.channels:
+        call.hangup(channel, 19)
+    mailbox = f'{extension}@default'
+    call.newexten(caller_ch, 'VoiceMail', f'{mailbox},u')
+    call.set_state(caller_ch, 6)
+    stem = (call.recordings / 'voicemail' / 'default' / extension / 'INBOX'
+        / f'msg{call.pbx.next_sequence()[-4:]}')
+    call.recording = write_tone(stem.with_suffix('.wav'))
+    await call.clock.wait(message)
+    call.varset(caller_ch, 'VM_MESSAGEFILE', str(stem))
+    call.varset(caller_ch, 'VMSTATUS', 'SUCCESS')
+    call.emit('MessageWaiting', 'call', [('Mailbox', mailbox),
+        ('Waiting', '1'), ('New', '1'), ('Old', '0')])
+    call.hangup(caller_ch)
+
+
+async def click_to_dial(call: Call, cfg: SimConfig, *, agent: str,
+        number: str, action_id: str = '', channel: str = '',
+        caller_id: tuple[str, str] | None = None, ring: float | None = None,
+        talk: float | None = None, hangup_by: str = 'customer',
+        record: bool = True) -> None:
+    """Originate: the agent's phone first, then the customer's number
+    (``0000…`` is busy, ``0001…`` never answers, as in the lab)."""
+    ring = cfg.ring if ring is None else ring
+    interface = channel or cfg.interface(agent)
+    cid = caller_id or (agent, f'Agent {agent}')
+    leg = call.open_leg(interface, context='agents', exten=agent, cid=cid,
+        agent=agent)
+    call.dial_begin(None, leg)
+    call.ringing(None, leg)
+    await call.clock.wait(ring)
+    call.answer_leg(None, leg)
+    call.emit('OriginateResponse', 'call', [
+        ('ActionID', action_id), ('Response', 'Success'),
+        ('Channel', leg.outer.name), ('Context', 'outbound'),
+        ('Exten', number), ('Reason', '4'),
+        ('Uniqueid', leg.outer.uniqueid), ('CallerIDNum', cid[0]),
+        ('CallerIDName', cid[1])])
+    agent_ch = leg.outer
+    agent_ch.context, agent_ch.exten = 'outbound', number
+    if record:
+        call.record(agent_ch, 'outbound')
+    call.newexten(agent_ch, 'Dial', cfg.customer_dial.format(number=number))
+    customer = call.open_leg(cfg.customer_dial.format(number=number),
+        context='customers', exten=number, cid=(number, number))
+    call.dial_begin(agent_ch, customer)
+    call.ringing(agent_ch, customer)
+    await call.clock.wait(ring + (120 if number.startswith('0001') else 0))
+    if number.startswith(('0000', '0001')):
+        busy = number.startswith('0000')
+        call.dial_end(agent_ch, customer, 'BUSY' if busy else 'NOANSWER')
+        for channel_ in customer.channels:
+            call.hangup(channel_, 17 if busy else 19)
+        for channel_ in leg.channels:
+            call.hangup(channel_)
+        return
+    call.answer_leg(agent_ch, customer)
+    bridge = call.bridge(customer.outer, agent_ch)
+    await converse(call, cfg, agent_ch, [customer], bridge,
+        cfg.talk if talk is None else talk,
+        'caller' if hangup_by == 'agent' else 'agent', None, 0,
+        extra=[leg])
+
+
+async def pickup(call: Call, cfg: SimConfig, *, caller: str, extension: str,
+        picker: str, name: str = '', ring: float = 1.0,
+        talk: float | None = None) -> None:
+    """``extension`` rings; ``picker`` answers it with the pickup code."""
+    caller_ch = call.channel(f'PJSIP/{cfg.trunk}', context='from-trunk',
+        exten=extension, cid=(caller, name or caller), state=4)
+    leg = call.open_leg(cfg.interface(extension), context='agents',
+        exten=extension, cid=(caller, name or caller), agent=extension)
+    call.dial_begin(caller_ch, leg)
+    call.ringing(caller_ch, leg)
+    await call.clock.wait(ring)
+    picker_ch = call.channel(f'PJSIP/{picker}', context='agents',
+        exten='*8', cid=(picker, f'Agent {picker}'), state=4, agent=picker)
+    call.newexten(picker_ch, 'Pickup', f'{extension}@agents')
+    call.set_state(picker_ch, 6)
+    call.emit('Pickup', 'call', picker_ch.block() + leg.outer.block('Target'))
+    call.dial_end(caller_ch, leg, 'ANSWER')
+    for channel in leg.channels:
+        call.hangup(channel, 26, cdr=False)
+    call.set_state(caller_ch, 6)
+    call.record(caller_ch, 'pickup')
+    picked = Leg(picker_ch, picker_ch, f'PJSIP/{picker}')
+    bridge = call.bridge(picker_ch, caller_ch)
+    await converse(call, cfg, caller_ch, [picked], bridge,
+        cfg.talk if talk is None else talk, 'caller', None, 0)
+
+
+async def converse(call: Call, cfg: SimConfig, caller_ch: Channel,
+        parties: list[Leg], bridge: Bridge, talk: float, hangup_by: str,
+        member: Member | None, hold: int,
+        extra: list[Leg] | None = None) -> None:
+    """Talk until ``talk`` runs out or a hang-up request; serve transfer,
+    hold and conference requests on the way (see :mod:`.features`)."""
+    from . import features  # features builds on this module
+    call.answered.set()
+    started = call.clock.now
+    side = hangup_by
+    while True:
+        remaining = max(talk - (call.clock.now - started), 0)
+        if not await call.clock.wait(remaining, call.wakeup):
+            break
+        request = call.next_request()
+        if request is None:
+            continue
+        if request.kind == 'hangup':
+            side = 'caller' if request.channel == caller_ch.name else 'agent'
+            break
+        parties = await features.serve(call, cfg, request, caller_ch,
+            parties, bridge)
+    if member is not None:
+        call.emit('AgentComplete', 'agent', caller_ch.block()
+            + parties[0].outer.block('Dest') + _queue_block(member) + [
+                ('HoldTime', str(hold)),
+                ('TalkTime', str(round(call.clock.now - started))),
+                ('Reason', side)])
+    first = [caller_ch] if side == 'caller' else []
+    others = [leg.outer for leg in parties]
+    for channel in first + others + ([] if first else [caller_ch]):
+        call.leave(channel)
+    peer = parties[0].outer
+    call.hangup(caller_ch, peer=peer)
+    for leg in parties + (extra or []):
+        for channel in leg.channels:
+            call.hangup(channel, peer=caller_ch)
+    call.destroy(bridge)
+
+
+def request_hangup(call: Call, channel: str) -> None:
+    call.request(Request('hangup', channel))
