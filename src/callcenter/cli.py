@@ -54,7 +54,40 @@ def build_parser():
     module.add_argument('action', choices=['activate', 'deactivate'])
     module.add_argument('names', nargs='+')
     module.set_defaults(handler=_module)
+    _add_simulator_parsers(commands)
     return parser
+
+
+def _add_simulator_parsers(commands):
+    import os
+    secret = os.environ.get('CALLCENTER_AMI_SECRET', 'cti-secret')
+    simulator = commands.add_parser('simulator', help="run the PBX "
+        "simulator, an AMI server that behaves like Asterisk, in the "
+        "foreground")
+    simulate = commands.add_parser('simulate', help="play a call scenario "
+        "on a running simulator (Action: SimScenario on its AMI port)")
+    for sub in (simulator, simulate):
+        sub.add_argument('--host', default='127.0.0.1')
+        sub.add_argument('--port', type=int, default=5038)
+        sub.add_argument('--user', default='cti')
+        sub.add_argument('--secret', default=secret,
+            help="default: $CALLCENTER_AMI_SECRET or cti-secret")
+    simulator.add_argument('--recordings', default='var/recordings')
+    simulator.add_argument('--tempo', type=float, default=1.0,
+        help="real seconds per PBX second (0.1 = ten times faster)")
+    simulator.add_argument('--full-speed', action='store_true',
+        help="no waits at all, for throughput benchmarks")
+    simulator.set_defaults(handler=_simulator)
+    simulate.add_argument('scenario', help="inbound, abandoned, voicemail, "
+        "click_to_dial, blind_transfer, attended_transfer, hold, "
+        "conference, pickup, pause or unpause")
+    simulate.add_argument('--from', dest='caller', help="caller's number")
+    simulate.add_argument('--agent', help="1001, agent1 or PJSIP/1001")
+    simulate.add_argument('--queue')
+    for name in ('--extension', '--target', '--number', '--reason'):
+        simulate.add_argument(name)
+    simulate.add_argument('--talk', type=float, help="PBX seconds")
+    simulate.set_defaults(handler=_simulate)
 
 
 def _run(settings, args):
@@ -89,6 +122,16 @@ def _module(settings, args):
         if embedded:
             embedded.stop()
     print(f"{args.action}: {', '.join(pending) or 'nothing to do'}")
+
+
+def _simulator(settings, args):
+    from .pbxsim import control
+    return control.serve(args)
+
+
+def _simulate(settings, args):
+    from .pbxsim import control
+    return control.trigger(args)
 
 
 if __name__ == '__main__':

@@ -209,12 +209,13 @@ async def mix_monitor(sim: Simulator, session: Session,
 async def sim_scenario(sim: Simulator, session: Session,
         h: Headers) -> Frames:
     """Private ``Action: SimScenario`` (see ``pbxsim.control``)."""
-    params = {('caller' if key.lower() == 'from' else key.lower()): value
+    params: dict[str, object] = {
+        ('caller' if key.lower() == 'from' else key.lower()): value
         for key, value in h
         if key.lower() not in ('action', 'actionid', 'scenario')}
     for key in ('talk', 'ring', 'wait', 'hold', 'after', 'message'):
         if key in params:
-            params[key] = float(params[key])  # type: ignore[assignment]
+            params[key] = float(str(params[key]))
     scenario = lookup(h, 'Scenario').lower()
     if scenario in ('pause', 'unpause'):
         if not sim.pause(str(params.get('agent', '')),

@@ -155,9 +155,8 @@ class Call:
     def ringing(self, caller: Channel | None, leg: Leg) -> None:
         self.set_state(leg.outer, 5)
         self._agent_status(leg.outer.agent, RINGING)
-        if caller is not None:
-            self.emit('DialState', 'call', self._pair(caller, leg)
-                + [('DialStatus', 'RINGING')])
+        self.emit('DialState', 'call', self._pair(caller, leg)
+            + [('DialStatus', 'RINGING')])
 
     def answer_leg(self, caller: Channel | None, leg: Leg) -> None:
         if leg.inner is not leg.outer:

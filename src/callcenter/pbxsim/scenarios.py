@@ -183,13 +183,16 @@ async def click_to_dial(call: Call, cfg: SimConfig, *, agent: str,
     call.dial_begin(None, leg)
     call.ringing(None, leg)
     await call.clock.wait(ring)
-    call.answer_leg(None, leg)
+    if leg.inner is not leg.outer:
+        call.set_state(leg.inner, 6)
     call.emit('OriginateResponse', 'call', [
         ('ActionID', action_id), ('Response', 'Success'),
         ('Channel', leg.outer.name), ('Context', 'outbound'),
         ('Exten', number), ('Reason', '4'),
         ('Uniqueid', leg.outer.uniqueid), ('CallerIDNum', cid[0]),
         ('CallerIDName', cid[1])])
+    call.set_state(leg.outer, 6)
+    call.dial_end(None, leg, 'ANSWER')
     agent_ch = leg.outer
     agent_ch.context, agent_ch.exten = 'outbound', number
     if record:

@@ -233,6 +233,8 @@ class Simulator:
     async def _run(self, call: Call, function: ScenarioFunction,
             request: str | None, params: dict[str, Any]) -> None:
         cfg = self.config
+        if function is scenarios.click_to_dial and 'caller' in params:
+            params.setdefault('number', params.pop('caller'))
         for key in ('agent', 'extension', 'picker'):
             if params.get(key):
                 params[key] = cfg.agent(params[key])
