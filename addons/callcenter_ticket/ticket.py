@@ -61,6 +61,7 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
         help="The person who called on behalf of the customer.")
     priority = fields.Selection(PRIORITIES, "Priority", required=True,
         states=_states, sort=False)
+    priority_string = priority.translated('priority')
     subject = fields.Char("Subject", required=True, states=_states)
     description = fields.Text("Description")
     channel = fields.Selection(CHANNELS, "Channel", states=_states)
