@@ -94,17 +94,13 @@ class Message:
         return isinstance(key, str) and key.lower() in self._index
 
     def as_dict(self) -> dict[str, str | list[str]]:
-        """Headers as a dict; a repeated header becomes a list."""
-        result: dict[str, str | list[str]] = {}
-        for key, value in self.headers:
-            previous = result.get(key)
-            if previous is None:
-                result[key] = value
-            elif isinstance(previous, list):
-                previous.append(value)
-            else:
-                result[key] = [previous, value]
-        return result
+        """Headers as a dict keyed by their first spelling; a repeated
+        header (in any case) becomes a list."""
+        spelling: dict[str, str] = {}
+        for key, _value in self.headers:
+            spelling.setdefault(key.lower(), key)
+        return {spelling[lowered]: values[0] if len(values) == 1
+            else list(values) for lowered, values in self._index.items()}
 
 
 def parse_frame(text: str) -> tuple[Message | None, str]:

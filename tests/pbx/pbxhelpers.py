@@ -1,0 +1,79 @@
+"""Helpers of the PBX tests: captures, a time-limited runner, an event
+recorder and a simulator with a logged-in client."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import AsyncIterator, Awaitable, TypeVar
+
+from callcenter.pbxsim import SimConfig, Simulator
+from trytond.modules.callcenter_cti.bridge.client import (
+    AmiClient, ClientConfig)
+from trytond.modules.callcenter_cti.bridge.protocol import Message
+
+T = TypeVar('T')
+CAPTURES = Path(__file__).resolve().parents[3] / 'shared' / 'ami-transcripts'
+if not CAPTURES.is_dir():
+    CAPTURES = Path('/work/shared/ami-transcripts')
+
+
+def capture(name: str) -> bytes:
+    return (CAPTURES / name).read_bytes()
+
+
+def run(coroutine: Awaitable[T], timeout: float = 20.0) -> T:
+    """Run a test coroutine with a hard time limit."""
+    async def limited() -> T:
+        async with asyncio.timeout(timeout):
+            return await coroutine
+    return asyncio.run(limited())
+
+
+class Recorder:
+    """Collects events and lets a test wait for one, without sleeping."""
+
+    def __init__(self) -> None:
+        self.events: list[Message] = []
+        self._waiters: list[tuple[str, dict[str, str],
+            asyncio.Future[Message]]] = []
+
+    def __call__(self, event: Message) -> None:
+        self.events.append(event)
+        for waiter in list(self._waiters):
+            name, headers, future = waiter
+            if _matches(event, name, headers) and not future.done():
+                self._waiters.remove(waiter)
+                future.set_result(event)
+
+    async def wait(self, name: str, **headers: str) -> Message:
+        for event in self.events:
+            if _matches(event, name, headers):
+                return event
+        future: asyncio.Future[Message] = (
+            asyncio.get_running_loop().create_future())
+        self._waiters.append((name, headers, future))
+        return await future
+
+    def names(self, start: int = 0) -> list[str]:
+        return [e.name for e in self.events[start:]]
+
+
+def _matches(event: Message, name: str, headers: dict[str, str]) -> bool:
+    return event.name == name and all(
+        event.get(k) == v for k, v in headers.items())
+
+
+@contextlib.asynccontextmanager
+async def linked(config: SimConfig, **client_options: object,
+        ) -> AsyncIterator[tuple[Simulator, AmiClient, Recorder]]:
+    """A started simulator and a logged-in client recording every event."""
+    async with Simulator(config) as sim:
+        recorder = Recorder()
+        client = AmiClient(ClientConfig(port=sim.port, username='cti',
+            secret='cti-secret', backoff_initial=0.01, backoff_max=0.05,
+            **client_options))  # type: ignore[arg-type]
+        client.on_event('*', recorder)
+        async with client:
+            await client.wait_connected(5)
+            yield sim, client, recorder
