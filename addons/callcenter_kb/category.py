@@ -8,12 +8,23 @@ class Category(
         ModelSQL, ModelView):
     "A branch of the knowledge base tree."
     __name__ = 'callcenter.kb.category'
+    __string__ = "Knowledge Base Category"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code")
     parent = fields.Many2One(
         'callcenter.kb.category', "Parent", ondelete='RESTRICT')
     children = fields.One2Many(
         'callcenter.kb.category', 'parent', "Children")
+    review = fields.Boolean(
+        "Review", help="Articles of the category are published by a "
+        "reviewer; when unchecked, submitting an article publishes it.")
+    articles = fields.Many2Many(
+        'callcenter.kb.article-callcenter.kb.category', 'category',
+        'article', "Articles")
+
+    @classmethod
+    def default_review(cls):
+        return True
 
     @classmethod
     def __register__(cls, module):

@@ -1,0 +1,349 @@
+"""Ranked search of the knowledge base (KB-03).
+
+On PostgreSQL an article carries two weighted vectors (see :mod:`.text`),
+each with a GIN index created in ``__register__``, and the code has a
+trigram index. Elsewhere the search degrades to ``ilike``.
+"""
+import html
+import logging
+
+from sql import Cast, Literal, Null
+from sql.conditionals import Case
+from sql.functions import Function, Upper
+from sql.operators import BinaryOperator, Concat
+
+from trytond import backend
+from trytond.model import ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import PYSONEncoder
+from trytond.rpc import RPC
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateAction, StateView, Wizard
+
+from . import text
+
+logger = logging.getLogger(__name__)
+CONFIG = 'english'
+SEARCH_FIELDS = {'title', 'code', 'keywords', 'body'}
+TIERS = [('a', 4, 'title'), ('b', 3, 'keywords'), ('c', 2, 'body'),
+    ('d', 1, 'attachment')]
+MATCHED = {5: 'code', **{t: m for _, t, m in TIERS}}
+
+
+class Match(BinaryOperator):
+    __slots__ = ()
+    _operator = '@@'
+
+
+class ToTsvector(Function):
+    __slots__ = ()
+    _function = 'to_tsvector'
+
+
+class Setweight(Function):
+    __slots__ = ()
+    _function = 'setweight'
+
+
+class WebsearchToTsquery(Function):
+    __slots__ = ()
+    _function = 'websearch_to_tsquery'
+
+
+class TsRank(Function):
+    __slots__ = ()
+    _function = 'ts_rank'
+
+
+class TsFilter(Function):
+    __slots__ = ()
+    _function = 'ts_filter'
+
+
+def _quote_lexeme(lexeme):
+    return "'" + lexeme.replace('\\', '\\\\').replace("'", "''") + "'"
+
+
+def _escape_like(value):
+    return (value.replace('\\', '\\\\').replace('%', '\\%')
+        .replace('_', '\\_'))
+
+
+class ArticleSearchMixin:
+    "Indexing and ranked search of the articles."
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__rpc__['search_articles'] = RPC()
+
+    @classmethod
+    def _is_postgresql(cls):
+        return backend.name == 'postgresql'
+
+    @classmethod
+    def _register_search_indexes(cls):
+        "Create the GIN indexes trytond cannot declare."
+        if not cls._is_postgresql():
+            return
+        cursor = Transaction().connection.cursor()
+        cursor.execute(
+            "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if not cursor.fetchone():
+            cursor.execute('SAVEPOINT kb_trgm')
+            try:
+                cursor.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
+            except Exception:
+                cursor.execute('ROLLBACK TO SAVEPOINT kb_trgm')
+                logger.warning(
+                    "pg_trgm is missing: article codes are not indexed")
+            else:
+                cursor.execute('RELEASE SAVEPOINT kb_trgm')
+        cursor.execute(
+            'CREATE INDEX IF NOT EXISTS callcenter_kb_article_vector_gin '
+            'ON callcenter_kb_article USING gin (search_vector)')
+        cursor.execute(
+            'CREATE INDEX IF NOT EXISTS callcenter_kb_article_cjk_gin '
+            'ON callcenter_kb_article USING gin (search_cjk)')
+        cursor.execute(
+            "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cursor.fetchone():
+            cursor.execute(
+                'CREATE INDEX IF NOT EXISTS callcenter_kb_article_code_trgm '
+                'ON callcenter_kb_article USING gin (code gin_trgm_ops)')
+
+    @classmethod
+    def _clear_transaction_cache(cls, records=None):
+        "Forget the records read before an update in SQL."
+        for cache in Transaction().cache.values():
+            if cls.__name__ in cache:
+                if records is None:
+                    cache[cls.__name__].clear()
+                else:
+                    for record in records:
+                        cache[cls.__name__].pop(int(record), None)
+
+    @classmethod
+    def _search_fields(cls):
+        return SEARCH_FIELDS
+
+    def get_search_documents(self):
+        "The four texts of the article, weighted A to D."
+        return [
+            ' '.join(filter(None, [self.title, self.code])),
+            (self.keywords or '').replace(',', ' '),
+            self.body_text,
+            '\n'.join(t.text or '' for t in self.attachment_texts),
+            ]
+
+    @classmethod
+    def index_articles(cls, articles):
+        "Store the search vectors of the articles."
+        if not articles or not cls._is_postgresql():
+            return
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for article in cls.browse(articles):
+            documents = article.get_search_documents()
+            vector = None
+            for document, weight in zip(documents, text.WEIGHTS):
+                part = Setweight(
+                    ToTsvector(CONFIG, text.latin(document)), weight)
+                vector = part if vector is None else Concat(vector, part)
+            cursor.execute(*table.update(
+                    [table.search_vector, table.search_cjk],
+                    [vector, Cast(text.cjk_vector(*documents), 'tsvector')],
+                    where=table.id == article.id))
+        cls._clear_transaction_cache(articles)
+
+    @classmethod
+    def search_articles(cls, query, limit=20):
+        """Published, current articles matching ``query``, best first.
+
+        Returns a list of dictionaries with the id, title, code, an HTML
+        snippet with the matches in bold, the field that matched best and
+        the relevance.
+        """
+        query = (query or '').strip()
+        if not query:
+            return []
+        if cls._is_postgresql():
+            rows, lexemes = cls._search_postgresql(query, limit)
+        else:
+            rows, lexemes = cls._search_ilike(query, limit), []
+        visible = {a.id: a for a in cls.search(
+                [('id', 'in', [r[0] for r in rows])])}
+        _, runs = text.split_query(query)
+        results = []
+        for article_id, tier, rank in rows:
+            if article_id in visible:
+                results.append(visible[article_id]._search_result(
+                        tier, rank, lexemes, runs))
+        return results
+
+    def _search_result(self, tier, rank, lexemes, runs):
+        snippet = text.snippet(self.body_text, lexemes, runs)
+        if tier == 1:
+            snippet = text.snippet(
+                self.get_search_documents()[3], lexemes, runs)
+        return {
+            'id': self.id,
+            'title': self.title,
+            'code': self.code,
+            'snippet': snippet,
+            'matched': MATCHED.get(tier, 'body'),
+            'pinned': bool(self.pinned),
+            'recommended': bool(self.recommended),
+            'rank': float(rank or 0),
+            }
+
+    @classmethod
+    def _visible_where(cls, table):
+        "Published and current today."
+        today = Pool().get('ir.date').today()
+        return ((table.state == 'published')
+            & ((table.publish_date == Null) | (table.publish_date <= today))
+            & ((table.expiry_date == Null) | (table.expiry_date > today)))
+
+    @classmethod
+    def _query_lexemes(cls, latin_query):
+        if not latin_query:
+            return []
+        cursor = Transaction().connection.cursor()
+        cursor.execute(
+            'SELECT tsvector_to_array(to_tsvector(%s::regconfig, %s))',
+            (CONFIG, latin_query))
+        return list(cursor.fetchone()[0] or [])
+
+    @classmethod
+    def search_query(cls, query, limit=20):
+        """The SQL query of the ranked search and the Latin lexemes.
+
+        Rows are (id, tier, rank); tier 5 is a code match, 4 to 1 the best
+        field where a query term occurs (title to attachments).
+        """
+        table = cls.__table__()
+        latin_query, runs = text.split_query(query)
+        lexemes = cls._query_lexemes(latin_query)
+        matches, rank, tier_cases = [], Literal(0.0), []
+        if lexemes:
+            q_all = WebsearchToTsquery(CONFIG, latin_query)
+            q_any = Cast(' | '.join(map(_quote_lexeme, lexemes)), 'tsquery')
+            matches.append(Match(table.search_vector, q_all))
+            rank = rank + TsRank(table.search_vector, q_all)
+            tier_cases.append((table.search_vector, q_any))
+        if runs:
+            q_all = Cast(text.cjk_query(runs), 'tsquery')
+            q_any = Cast(text.cjk_query(runs, any_=True), 'tsquery')
+            matches.append(Match(table.search_cjk, q_all))
+            rank = rank + TsRank(table.search_cjk, q_all)
+            tier_cases.append((table.search_cjk, q_any))
+        if not matches:
+            return None, lexemes
+        match = matches[0]
+        for other in matches[1:]:
+            match &= other
+        whens = []
+        if text.is_code_query(query):
+            code_match = Upper(table.code).like(
+                Upper(_escape_like(query) + '%'))
+            match |= code_match
+            whens.append((code_match, 5))
+        for letter, tier, _ in TIERS:
+            condition = None
+            for vector, q_any in tier_cases:
+                hit = Match(TsFilter(vector, Cast(
+                            Literal('{%s}' % letter), '"char"[]')), q_any)
+                condition = hit if condition is None else condition | hit
+            whens.append((condition, tier))
+        tier = Case(*whens, else_=0)
+        sql = table.select(
+            table.id, tier.as_('tier'), rank.as_('rank'),
+            where=match & cls._visible_where(table),
+            order_by=[table.pinned.desc.nulls_last,
+                table.recommended.desc.nulls_last,
+                tier.desc, rank.desc,
+                table.hot_score.desc.nulls_last, table.id.desc],
+            limit=limit)
+        return sql, lexemes
+
+    @classmethod
+    def _search_postgresql(cls, query, limit):
+        sql, lexemes = cls.search_query(query, limit)
+        if sql is None:
+            return [], lexemes
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*sql)
+        return cursor.fetchall(), lexemes
+
+    @classmethod
+    def _search_ilike(cls, query, limit):
+        "Fallback without full-text support: every word somewhere."
+        latin_query, runs = text.split_query(query)
+        domain = [('state', '=', 'published')]
+        for word in latin_query.split() + runs:
+            like = f'%{word}%'
+            domain.append(['OR', ('title', 'ilike', like),
+                    ('code', 'ilike', like), ('keywords', 'ilike', like),
+                    ('body', 'ilike', like),
+                    ('attachment_texts.text', 'ilike', like)])
+        today = Pool().get('ir.date').today()
+        domain += [
+            ['OR', ('publish_date', '=', None),
+                ('publish_date', '<=', today)],
+            ['OR', ('expiry_date', '=', None), ('expiry_date', '>', today)]]
+        articles = cls.search(domain, limit=limit, order=[
+                ('pinned', 'DESC NULLS LAST'),
+                ('recommended', 'DESC NULLS LAST'), ('id', 'DESC')])
+        return [(a.id, 0, 0.0) for a in articles]
+
+
+class SearchStart(ModelView):
+    "Query and ranked results of a knowledge base search."
+    __name__ = 'callcenter.kb.search.start'
+    __string__ = "Search Knowledge Base"
+    query = fields.Char(
+        "Search", help="Words, a phrase in Chinese or an article code.")
+    results = fields.Many2Many(
+        'callcenter.kb.article', None, None, "Results", readonly=True)
+    summary = fields.Text("Summary", readonly=True)
+
+    @fields.depends('query')
+    def on_change_query(self):
+        Article = Pool().get('callcenter.kb.article')
+        found = Article.search_articles(self.query or '')
+        self.results = [r['id'] for r in found]
+        self.summary = render_summary(found)
+
+
+def render_summary(results):
+    "The ranked results as rich text with the matches in bold."
+    items = []
+    for result in results:
+        title = html.escape(result['title'])
+        code = html.escape(f" [{result['code']}]" if result['code'] else '')
+        items.append(f"<p><u>{title}</u>{code}<br/>{result['snippet']}</p>")
+    return '\n'.join(items)
+
+
+class Search(Wizard):
+    "Search the knowledge base and open the articles found."
+    __name__ = 'callcenter.kb.search'
+    start = StateView(
+        'callcenter.kb.search.start',
+        'callcenter_kb.search_start_view_form', [
+            Button("Close", 'end', 'tryton-close'),
+            Button("Open", 'open_', 'tryton-launch', default=True),
+            ])
+    open_ = StateAction('callcenter_kb.act_article_reader')
+
+    def do_open_(self, action):
+        ids = [a.id for a in self.start.results]
+        action['name'] += f' ({self.start.query})'
+        action['pyson_domain'] = PYSONEncoder().encode(
+            [('id', 'in', ids or [-1])])
+        return action, {}
+
+    def transition_open_(self):
+        return 'end'
