@@ -11,7 +11,13 @@ from .config import SimConfig
 from .model import Bridge, Channel, Member
 from .recording import write_tone
 
-PJSIP_CONTEXT = 'from-internal'
+#: ``talk=DEFAULT`` takes ``SimConfig.talk``; ``talk=None`` talks until
+#: hung up by an AMI ``Hangup`` or ``Simulator.hangup``.
+DEFAULT = -1.0
+
+
+def _talk(cfg: SimConfig, talk: float | None) -> float | None:
+    return cfg.talk if talk == DEFAULT else talk
 
 
 def _inbound_channel(call: Call, cfg: SimConfig, caller: str,
@@ -42,7 +48,7 @@ def _queue_block(member: Member) -> list[tuple[str, str]]:
 
 async def inbound(call: Call, cfg: SimConfig, *, caller: str,
         name: str = '', queue: str = 'support', agent: str | None = None,
-        ring: float | None = None, talk: float | None = None,
+        ring: float | None = None, talk: float | None = DEFAULT,
         hangup_by: str = 'caller', record: bool = True) -> None:
     """A caller enters ``queue`` and an agent answers (talk None: until an
     AMI Hangup or ``Simulator.hangup``)."""
@@ -58,7 +64,7 @@ async def inbound(call: Call, cfg: SimConfig, *, caller: str,
         ('Count', str(len(state.entries)))])
     member = _pick(call, queue, agent)
     if member is None:
-        await _abandon(call, caller_ch, queue, joined, talk or cfg.talk)
+        await _abandon(call, caller_ch, queue, joined, _talk(cfg, talk))
         return
     leg = call.open_leg(member.interface, context='agents',
         exten=member.extension, cid=(caller, name or caller),
@@ -83,7 +89,7 @@ async def inbound(call: Call, cfg: SimConfig, *, caller: str,
         + [('HoldTime', str(hold)), ('RingTime', str(hold))])
     bridge = call.bridge(leg.outer, caller_ch)
     await converse(call, cfg, caller_ch, [leg], bridge,
-        cfg.talk if talk is None else talk, hangup_by, member, hold)
+        _talk(cfg, talk), hangup_by, member, hold)
     state.completed += 1
 
 
@@ -171,7 +177,7 @@ async def voicemail(call: Call, cfg: SimConfig, *, caller: str,
 async def click_to_dial(call: Call, cfg: SimConfig, *, agent: str,
         number: str, action_id: str = '', channel: str = '',
         caller_id: tuple[str, str] | None = None, ring: float | None = None,
-        talk: float | None = None, hangup_by: str = 'customer',
+        talk: float | None = DEFAULT, hangup_by: str = 'customer',
         record: bool = True) -> None:
     """Originate: the agent's phone first, then the customer's number
     (``0000…`` is busy, ``0001…`` never answers, as in the lab)."""
@@ -214,14 +220,14 @@ async def click_to_dial(call: Call, cfg: SimConfig, *, agent: str,
     call.answer_leg(agent_ch, customer)
     bridge = call.bridge(customer.outer, agent_ch)
     await converse(call, cfg, agent_ch, [customer], bridge,
-        cfg.talk if talk is None else talk,
-        'caller' if hangup_by == 'agent' else 'agent', None, 0,
+        _talk(cfg, talk), 'caller' if hangup_by == 'agent' else 'agent',
+        None, 0,
         extra=[leg])
 
 
 async def pickup(call: Call, cfg: SimConfig, *, caller: str, extension: str,
         picker: str, name: str = '', ring: float = 1.0,
-        talk: float | None = None) -> None:
+        talk: float | None = DEFAULT) -> None:
     """``extension`` rings; ``picker`` answers it with the pickup code."""
     caller_ch = call.channel(f'PJSIP/{cfg.trunk}', context='from-trunk',
         exten=extension, cid=(caller, name or caller), state=4)
@@ -243,11 +249,12 @@ async def pickup(call: Call, cfg: SimConfig, *, caller: str, extension: str,
     picked = Leg(picker_ch, picker_ch, f'PJSIP/{picker}')
     bridge = call.bridge(picker_ch, caller_ch)
     await converse(call, cfg, caller_ch, [picked], bridge,
-        cfg.talk if talk is None else talk, 'caller', None, 0)
+        _talk(cfg, talk), 'caller', None, 0)
 
 
 async def converse(call: Call, cfg: SimConfig, caller_ch: Channel,
-        parties: list[Leg], bridge: Bridge, talk: float, hangup_by: str,
+        parties: list[Leg], bridge: Bridge, talk: float | None,
+        hangup_by: str,
         member: Member | None, hold: int,
         extra: list[Leg] | None = None) -> None:
     """Talk until ``talk`` runs out or a hang-up request; serve transfer,
@@ -257,7 +264,8 @@ async def converse(call: Call, cfg: SimConfig, caller_ch: Channel,
     started = call.clock.now
     side = hangup_by
     while True:
-        remaining = max(talk - (call.clock.now - started), 0)
+        remaining = None if talk is None else max(
+            talk - (call.clock.now - started), 0)
         if not await call.clock.wait(remaining, call.wakeup):
             break
         request = call.next_request()

@@ -207,7 +207,7 @@ class Simulator:
                 if any(c.name == channel for c in call.channels)
                 and channel in self.pbx.channels), None)
 
-    async def scenario(self, name: str, **params: Any) -> Call:
+    async def scenario(self, name: str, /, **params: Any) -> Call:
         """Start scenario ``name`` and return its call once its first
         channel exists; ``await call.finished.wait()`` for the end."""
         function, request = _SCENARIOS[name.replace('-', '_')]
