@@ -167,7 +167,7 @@ class AmiClient:
     def _backoff(self, attempt: int) -> float:
         cfg = self.config
         ceiling = min(cfg.backoff_max,
-            cfg.backoff_initial * 2 ** min(attempt, 32))
+            cfg.backoff_initial * 2.0 ** min(attempt, 32))
         return ceiling * (1 - cfg.backoff_jitter * self._rng.random())
 
     async def _session(self) -> None:
@@ -322,8 +322,9 @@ def _root_cause(group: BaseExceptionGroup[BaseException]) -> BaseException:
     """The most telling error of a failed session's task group."""
     for kind in (AuthenticationFailed, Unreachable, ConnectionLost):
         match, _rest = group.split(kind)
-        while isinstance(match, BaseExceptionGroup):
-            match = match.exceptions[0]
         if match is not None:
-            return match
+            leaf: BaseException = match
+            while isinstance(leaf, BaseExceptionGroup):
+                leaf = leaf.exceptions[0]
+            return leaf
     return group

@@ -220,7 +220,8 @@ async def sim_scenario(sim: Simulator, session: Session,
     if scenario in ('pause', 'unpause'):
         if not sim.pause(str(params.get('agent', '')),
                 paused=scenario == 'pause', reason=str(params.get(
-                    'reason', '')), queue=params.get('queue') or None):
+                    'reason', '')), queue=str(params['queue'])
+                if params.get('queue') else None):
             return [error('Interface not found')]
         return [ok('Scenario done')]
     try:

@@ -94,7 +94,7 @@ async def inbound(call: Call, cfg: SimConfig, *, caller: str,
 
 
 async def _abandon(call: Call, caller_ch: Channel, queue: str,
-        joined: float, wait: float) -> None:
+        joined: float, wait: float | None) -> None:
     await call.clock.wait(wait, call.wakeup)
     state = call.pbx.queues[queue]
     position = state.entries.index(caller_ch) + 1

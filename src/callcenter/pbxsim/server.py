@@ -175,7 +175,11 @@ class Simulator:
             frames = [error(f'Invalid/unknown command: {name}. Use Action: '
                 'ListCommands to show available commands.')]
         else:
-            frames = await handler(self, session, headers)
+            try:
+                frames = await handler(self, session, headers)
+            except (KeyError, TypeError, ValueError) as exc:
+                logger.warning("simulator: %s failed: %s", name, exc)
+                frames = [error(f'{name} failed: {exc}')]
         session.send(_with_id(frames[0], action_id))
         for frame in frames[1:]:
             session.send(frame)
