@@ -7,3 +7,7 @@ class ReassignTargetError(ValidationError):
 
 class CalendarError(ValidationError):
     pass
+
+
+class RequiredAttributeError(ValidationError):
+    pass

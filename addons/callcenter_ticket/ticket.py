@@ -14,7 +14,7 @@ from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .exceptions import ReassignTargetError
+from .exceptions import ReassignTargetError, RequiredAttributeError
 from .ticket_sla import OPEN_STATES, TicketSLAMixin
 from .ticket_type import PRIORITIES
 
@@ -64,6 +64,11 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
     priority_string = priority.translated('priority')
     subject = fields.Char("Subject", required=True, states=_states)
     description = fields.Text("Description")
+    attributes = fields.Dict(
+        'callcenter.attribute', "Extra Fields",
+        domain=[('usage', '=', 'ticket'),
+            ('ticket_types', '=', Eval('type', -1))],
+        help="The fields the ticket type adds.")
     channel = fields.Selection(CHANNELS, "Channel", states=_states)
     assignee = fields.Many2One(
         'res.user', "Assignee", states={'readonly': Eval('state') != 'draft'},
@@ -216,6 +221,24 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
         super().on_modification(mode, tickets, field_names=field_names)
         if mode == 'write':
             cls._sla_on_write(tickets, set(field_names or []))
+
+    @classmethod
+    def validate_fields(cls, tickets, field_names):
+        super().validate_fields(tickets, field_names)
+        if field_names & {'attributes', 'type'}:
+            cls.check_required_attributes(tickets)
+
+    @classmethod
+    def check_required_attributes(cls, tickets):
+        Attribute = Pool().get('callcenter.attribute')
+        for ticket in tickets:
+            missing = Attribute.missing(
+                ticket.attributes, ticket.type.attributes)
+            if missing:
+                raise RequiredAttributeError(gettext(
+                        'callcenter_ticket.msg_ticket_required_attribute',
+                        ticket=ticket.rec_name,
+                        attributes=', '.join(missing)))
 
     @classmethod
     def _step(cls, tickets, state, values=None, comment=None):

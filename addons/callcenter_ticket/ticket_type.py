@@ -1,6 +1,7 @@
 from trytond.model import (
     DeactivableMixin, Unique, ModelSQL, ModelView, fields, sequence_ordered)
 from trytond.modules.callcenter_base.model_data import purge_stale_model_data
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 PRIORITIES = [
@@ -21,6 +22,13 @@ class TicketType(
         'company.company', "Company", required=True,
         help="Each client company has its own ticket types.")
     description = fields.Text("Description")
+    attributes = fields.Many2Many(
+        'callcenter.ticket.type-callcenter.attribute', 'type', 'attribute',
+        "Extra Fields", domain=[
+            ('usage', '=', 'ticket'),
+            ('company', '=', Eval('company', -1)),
+            ],
+        help="Fields added to the tickets of this type.")
     slas = fields.One2Many(
         'callcenter.ticket.type.sla', 'type', "SLA",
         help="Response and resolution times by priority.")

@@ -369,5 +369,102 @@ class CallCenterTicketTestCase(CompanyTestMixin, ModuleTestCase):
                     Transaction().set_context(_check_access=True):
                 self.assertEqual(Ticket.search([]), [])
 
+    @with_transaction()
+    def test_search_key_has_pinyin_and_initials(self):
+        "A Chinese name is stored with its pinyin spelling and initials"
+        Party = Pool().get('party.party')
+        party, = Party.create([{'name': "张三丰"}])
+        self.assertEqual(party.search_key, "张三丰 zhangsanfeng zsf")
+        Party.write([party], {'name': "李四"})
+        self.assertEqual(party.search_key, "李四 lisi ls")
+
+    @with_transaction()
+    def test_quick_search_by_pinyin(self):
+        "Customers are found by pinyin spelling or initials"
+        Party = Pool().get('party.party')
+        party, _ = Party.create([{'name': "张三丰"}, {'name': "李四"}])
+        self.assertEqual(
+            Party.search([('rec_name', 'ilike', '%zhangsan%')]), [party])
+        self.assertEqual(
+            Party.search([('rec_name', 'ilike', '%ZSF%')]), [party])
+
+    @with_transaction()
+    def test_quick_search_by_phone_and_address(self):
+        "Customers are found by any phone number or their city"
+        Party = Pool().get('party.party')
+        party, _ = Party.create([{
+                    'name': "Alice",
+                    'addresses': [('create', [{'city': "Hangzhou"}])],
+                    'contact_mechanisms': [('create', [
+                                {'type': 'other', 'value': "+86 571 8888"},
+                                {'type': 'mobile', 'value': "+32 470 123456"},
+                                ])],
+                    }, {'name': "Bob"}])
+        self.assertEqual(
+            Party.search([('rec_name', 'ilike', '%+32470123456%')]), [party])
+        self.assertEqual(
+            Party.search([('rec_name', 'ilike', '%hangzhou%')]), [party])
+
+    @with_transaction()
+    def test_customer_attributes_stored(self):
+        "Custom attributes of the company are stored on the customer"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Attribute = pool.get('callcenter.attribute')
+        company = create_company()
+        with set_company(company):
+            Attribute.create([{
+                        'name': 'car_model', 'string': "Car Model",
+                        'type_': 'char'}])
+            party, = Party.create([{
+                        'name': "Carol",
+                        'cc_attributes': {'car_model': "Model 3"}}])
+        self.assertEqual(party.cc_attributes, {'car_model': "Model 3"})
+
+    @with_transaction()
+    def test_required_customer_attribute(self):
+        "A customer without a required attribute of the company is refused"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Attribute = pool.get('callcenter.attribute')
+        company = create_company()
+        with set_company(company):
+            Attribute.create([{
+                        'name': 'card_level', 'string': "Card Level",
+                        'type_': 'integer', 'required': True}])
+            with self.assertRaises(UserError):
+                Party.create([{'name': "Dan", 'cc_attributes': {}}])
+            Party.create([{'name': "Dan", 'cc_attributes': {'card_level': 2}}])
+
+    @with_transaction()
+    def test_required_ticket_type_field(self):
+        "A ticket missing a required extra field of its type is refused"
+        Attribute = Pool().get('callcenter.attribute')
+        company = create_company()
+        with set_company(company):
+            type_ = create_type()
+            Attribute.create([{
+                        'name': 'order_no', 'string': "Order Number",
+                        'type_': 'char', 'usage': 'ticket', 'required': True,
+                        'ticket_types': [('add', [type_.id])]}])
+            with self.assertRaises(UserError):
+                create_ticket(type_)
+            ticket = create_ticket(type_, attributes={'order_no': "SO42"})
+        self.assertEqual(ticket.attributes, {'order_no': "SO42"})
+
+    @with_transaction()
+    def test_customer_groups(self):
+        "A customer group lists its members and the customer its groups"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Group = pool.get('callcenter.customer.group')
+        company = create_company()
+        with set_company(company):
+            party, = Party.create([{'name': "Eve"}])
+            group, = Group.create([{
+                        'name': "Gold card",
+                        'members': [('add', [party.id])]}])
+        self.assertEqual(list(party.customer_groups), [group])
+
 
 del ModuleTestCase

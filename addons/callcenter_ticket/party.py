@@ -1,0 +1,130 @@
+from trytond.i18n import gettext
+from trytond.model import Index, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .exceptions import RequiredAttributeError
+
+try:
+    from pypinyin import Style, lazy_pinyin
+except ImportError:
+    lazy_pinyin = None
+
+CUSTOMER_LEVELS = [
+    (None, ""),
+    ('potential', "Potential"),
+    ('individual', "Individual"),
+    ('corporate', "Corporate"),
+    ('vip', "VIP"),
+    ]
+SERVICE_LEVELS = [
+    (None, ""),
+    ('standard', "Standard"),
+    ('silver', "Silver"),
+    ('gold', "Gold"),
+    ('platinum', "Platinum"),
+    ]
+SOURCE_CHANNELS = [
+    (None, ""),
+    ('phone', "Phone"),
+    ('web', "Web"),
+    ('email', "Email"),
+    ('referral', "Referral"),
+    ('campaign', "Campaign"),
+    ('walk_in', "Walk-in"),
+    ('import', "Import"),
+    ('other', "Other"),
+    ]
+
+
+def search_key(name):
+    "The name in lower case, its pinyin spelling and its initials."
+    name = (name or '').strip().lower()
+    parts = [name]
+    if lazy_pinyin and any('\u4e00' <= c <= '\u9fff' for c in name):
+        syllables = [s.strip() for s in lazy_pinyin(name) if s.strip()]
+        initials = lazy_pinyin(name, style=Style.FIRST_LETTER)
+        parts.append(''.join(syllables))
+        parts.append(''.join(i.strip()[:1] for i in initials if i.strip()))
+    return ' '.join(p for p in parts if p)
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+    customer_level = fields.Selection(
+        CUSTOMER_LEVELS, "Customer Level", sort=False)
+    service_level = fields.Selection(
+        SERVICE_LEVELS, "Service Level", sort=False,
+        help="The service the customer is entitled to.")
+    source_channel = fields.Selection(
+        SOURCE_CHANNELS, "Source Channel",
+        help="How the customer first came to the company.")
+    owner = fields.Many2One(
+        'res.user', "Owner Agent",
+        help="The agent who looks after the customer.")
+    customer_groups = fields.Many2Many(
+        'callcenter.customer.group-party.party', 'party', 'group',
+        "Customer Groups")
+    cc_attributes = fields.Dict(
+        'callcenter.attribute', "Attributes",
+        domain=[('usage', '=', 'customer')],
+        help="The fields the company added to its customers.")
+    search_key = fields.Char(
+        "Search Key", readonly=True,
+        help="Name, pinyin spelling and initials, for quick search.")
+    tickets = fields.One2Many('callcenter.ticket', 'party', "Tickets",
+        readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.search_key, Index.Similarity())))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if 'name' in values:
+            values['search_key'] = search_key(values['name'])
+        return values
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        domain = super().search_rec_name(name, clause)
+        _, operator, operand, *extra = clause
+        if isinstance(operand, str) and operator.endswith('like'):
+            key = operand.lower()
+            domain.extend([
+                    ('search_key', operator, key, *extra),
+                    ('addresses.street', operator, operand, *extra),
+                    ('addresses.city', operator, operand, *extra),
+                    ('contact_mechanisms.value_compact', operator,
+                        operand.replace(' ', ''), *extra),
+                    ])
+        return domain
+
+    @classmethod
+    def validate_fields(cls, parties, field_names):
+        super().validate_fields(parties, field_names)
+        if 'cc_attributes' in field_names:
+            cls.check_required_attributes(parties)
+
+    @classmethod
+    def check_required_attributes(cls, parties):
+        "Refuse customers missing a required attribute of the company."
+        Attribute = Pool().get('callcenter.attribute')
+        company = Transaction().context.get('company')
+        if not company:
+            return
+        attributes = Attribute.search([
+                ('company', '=', company),
+                ('usage', '=', 'customer'),
+                ('required', '=', True),
+                ])
+        for party in parties:
+            missing = Attribute.missing(party.cc_attributes, attributes)
+            if missing:
+                raise RequiredAttributeError(gettext(
+                        'callcenter_ticket.msg_required_attribute',
+                        party=party.rec_name, attributes=', '.join(missing)))
