@@ -16,7 +16,7 @@ from psycopg import sql
 
 from callcenter import database, provision, settings as settings_module
 from callcenter.services import Service, Supervisor, wait_for_http
-from callcenter.testing import test_settings
+from callcenter.testing import settings_for_tests
 from callcenter.tryton import tool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,7 +96,7 @@ def drop_old_templates(server_uri: str, keep: str) -> None:
 def start_suite(server_uri: str, services=('web',)) -> Suite:
     "Copy the template into a database of this run and serve it."
     run_id = os.getpid()
-    base = test_settings(settings_module.load())
+    base = settings_for_tests(settings_module.load())
     config = base.var / f'trytond-{run_id}.conf'
     template = template_database(base, server_uri, config)
     settings = dataclasses.replace(
@@ -125,5 +125,5 @@ def server_uri() -> tuple[str, object]:
     uri = os.environ.get('CALLCENTER_TEST_SERVER_URI')
     if uri:
         return uri, None
-    base = test_settings(settings_module.load())
+    base = settings_for_tests(settings_module.load())
     return database.server_uri(base)

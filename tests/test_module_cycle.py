@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from callcenter import database, provision, settings as settings_module
-from callcenter.testing import test_settings
+from callcenter.testing import settings_for_tests
 
 import harness
 
@@ -65,7 +65,7 @@ class Database:
 
 @pytest.fixture(scope='module')
 def base():
-    return test_settings(settings_module.load())
+    return settings_for_tests(settings_module.load())
 
 
 @pytest.fixture(scope='module')
@@ -145,7 +145,7 @@ def test_module_activates_alone_and_comes_back(
 def test_all_modules_together_then_each_deactivated(server_uri, config,
         copy_of):
     "With every module active, deactivating one leaves the others working"
-    base = test_settings(settings_module.load())
+    base = settings_for_tests(settings_module.load())
     template = harness.template_database(base, server_uri, config)
     db = copy_of(template, 'cc_cycle_all')
     states = db.states()

@@ -15,7 +15,7 @@ from . import database
 from .settings import MODULES
 
 
-def test_settings(settings):
+def settings_for_tests(settings):
     return dataclasses.replace(
         settings, var=settings.var / 'test', db_name='callcenter_test',
         listen='localhost:8069')
@@ -35,7 +35,7 @@ def has_target(arg: str) -> bool:
 
 
 def run(settings, pytest_args) -> int:
-    tests = test_settings(settings)
+    tests = settings_for_tests(settings)
     server_uri, embedded = database.server_uri(tests)
     env = dict(os.environ,
         TRYTOND_DATABASE_URI=server_uri,
