@@ -42,3 +42,11 @@ def test_agent_does_not_see_configuration(login, page):
     menu.get_by_text('Call Center', exact=True).click()
     menu.get_by_text('Customers', exact=True).wait_for()
     assert menu.get_by_text('Configuration', exact=True).count() == 0
+
+
+def test_chinese_agent_sees_chinese_menu(login, page):
+    "An agent whose language is Chinese gets the menus in Chinese"
+    login('agent2', 'agent2-demo')
+    menu = page.locator('#menu')
+    menu.get_by_text('呼叫中心', exact=True).click()
+    menu.get_by_text('客户', exact=True).wait_for()

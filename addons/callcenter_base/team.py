@@ -10,6 +10,7 @@ from .model_data import purge_stale_model_data
 class Team(DeactivableMixin, ModelSQL, ModelView):
     "A group of agents under one team leader, in one company."
     __name__ = 'callcenter.team'
+    __string__ = "Call Center Team"
     name = fields.Char("Name", required=True)
     company = fields.Many2One(
         'company.company', "Company", required=True,
@@ -58,6 +59,7 @@ class Team(DeactivableMixin, ModelSQL, ModelView):
 class TeamUser(ModelSQL):
     "Membership of a user in a team."
     __name__ = 'callcenter.team-res.user'
+    __string__ = "Team Member"
     team = fields.Many2One(
         'callcenter.team', "Team", required=True, ondelete='CASCADE')
     user = fields.Many2One(

@@ -22,6 +22,7 @@ STATES = [
 class Campaign(Workflow, ModelSQL, ModelView):
     "An outbound calling campaign over a list of leads."
     __name__ = 'callcenter.campaign'
+    __string__ = "Campaign"
     _states = {'readonly': Eval('state') != 'draft'}
 
     name = fields.Char("Name", required=True)

@@ -14,6 +14,7 @@ LINK_STATES = [
 class PbxServer(DeactivableMixin, ModelSQL, ModelView):
     "An Asterisk server reached over the Asterisk Manager Interface."
     __name__ = 'callcenter.pbx.server'
+    __string__ = "PBX Server"
     name = fields.Char("Name", required=True)
     host = fields.Char(
         "Host", required=True,

@@ -9,6 +9,7 @@ class Item(
         ModelSQL, ModelView):
     "A graded point of a call, with sub-items and a maximum score."
     __name__ = 'callcenter.qa.item'
+    __string__ = "Assessment Item"
     name = fields.Char("Name", required=True, translate=True)
     parent = fields.Many2One(
         'callcenter.qa.item', "Parent", ondelete='CASCADE')

@@ -5,6 +5,7 @@ from trytond.modules.callcenter_base.model_data import purge_stale_model_data
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "How orders taken on calls meet the stock."
     __name__ = 'callcenter.stock.configuration'
+    __string__ = "Orders and Stock Settings"
     warehouse = fields.Many2One(
         'stock.location', "Warehouse",
         domain=[('type', '=', 'warehouse')],

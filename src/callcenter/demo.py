@@ -27,6 +27,7 @@ class DemoUser:
     name: str
     groups: tuple[str, ...]
     role: str
+    language: str = 'en'
 
     @property
     def password(self) -> str:
@@ -35,7 +36,8 @@ class DemoUser:
 
 USERS = (
     DemoUser('agent1', "王芳 Wang Fang", ('group_agent',), "agent"),
-    DemoUser('agent2', "李强 Li Qiang", ('group_agent',), "agent"),
+    DemoUser('agent2', "李强 Li Qiang", ('group_agent',), "agent (中文界面)",
+        language='zh_CN'),
     DemoUser('agent3', "Emily Chen", ('group_agent',), "agent"),
     DemoUser('leader1', "张伟 Zhang Wei", ('group_team_leader',),
         "team leader"),
@@ -113,12 +115,15 @@ def create_users(pool, company):
         'companies': [('add', [company.id])], 'company': company.id}
     admin, = User.search([('login', '=', 'admin')])
     User.write([admin], company_values)
+    Lang = pool.get('ir.lang')
+    languages = {lang.code: lang.id for lang in Lang.search([])}
     values = []
     for user in USERS:
         groups = [ModelData.get_id('callcenter_base', g) for g in user.groups]
         values.append({
                 'login': user.login, 'name': user.name,
-                'password': user.password, 'language': None,
+                'password': user.password,
+                'language': languages[user.language],
                 'groups': [('add', groups)], **company_values})
     return User.create(values)
 
