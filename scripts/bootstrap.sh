@@ -61,13 +61,14 @@ install_debian() {
     quietly $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
 }
 
-browser() {
-    if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then return; fi
-    install_debian chromium fonts-wqy-zenhei fontconfig
+test_tools() {  # Chromium with CJK fonts for browser tests, compose to validate docker/
+    if [ -x /usr/bin/chromium ] && command -v docker-compose >/dev/null \
+            && fc-list 2>/dev/null | grep -qi "wenquanyi"; then return; fi
+    install_debian chromium fonts-wqy-zenhei fontconfig docker-compose
 }
 
 python_env
 web_client
 case "${1:-}" in
-    test) browser ;;
+    test) test_tools ;;
 esac
