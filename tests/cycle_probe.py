@@ -55,8 +55,31 @@ def read(pool, module, ids=None):
     return [{'id': r.id, 'rec_name': r.rec_name} for r in records]
 
 
+def next_number(pool, module):
+    "The next number of each sequence the module owns."
+    ModelData = pool.get('ir.model.data')
+    Sequence = pool.get('ir.sequence')
+    data = ModelData.search([
+            ('module', '=', module), ('model', '=', 'ir.sequence')])
+    return {d.fs_id: Sequence(d.db_id).number_next for d in data}
+
+
+def use_sequences(pool, module):
+    "Draw a number from each of the module's sequences."
+    ModelData = pool.get('ir.model.data')
+    Sequence = pool.get('ir.sequence')
+    for data in ModelData.search([
+                ('module', '=', module), ('model', '=', 'ir.sequence')]):
+        Sequence(data.db_id).get()
+    return next_number(pool, module)
+
+
+ACTIONS = {'create': create, 'read': read, 'next_number': next_number,
+    'use_sequences': use_sequences}
+
+
 def main(config, db_name, action, module):
-    function = create if action == 'create' else read
+    function = ACTIONS[action]
     print(json.dumps(tryton.call(config, db_name, function, module)))
 
 

@@ -132,6 +132,7 @@ def test_module_activates_alone_and_comes_back(
     assert active == dependencies(module)
 
     created = db.probe('create', module)
+    numbers = db.probe('use_sequences', module)
 
     db.modules('deactivate', module)
     assert db.states()[module] == 'not activated'
@@ -140,6 +141,8 @@ def test_module_activates_alone_and_comes_back(
     assert db.states()[module] == 'activated'
     assert db.stale_model_data(module) == []
     assert created[0] in db.probe('read', module)
+    # Numbering goes on where it stopped: no duplicate numbers.
+    assert db.probe('next_number', module) == numbers
 
 
 def test_all_modules_together_then_each_deactivated(server_uri, config,

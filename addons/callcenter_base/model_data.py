@@ -1,23 +1,70 @@
-"""Reactivation support and the rule context shared by all modules.
+"""Deactivation and reactivation support, and the rule context of all modules.
 
 Tryton 8.0 deletes a deactivated module's XML records but keeps their
 ``ir_model_data`` rows, which then point to missing ids: activating the
-module again fails with ``ParsingError``. Each call-center module calls
-:func:`purge_stale_model_data` from the ``__register__`` of one of its
-models, which runs before its XML is loaded, so it cleans up for itself
-even when no other call-center module is active.
+module again fails with ``ParsingError``. It also deletes the module's
+sequences, so numbering would start again at 1 after reactivation, and it
+deletes in an order that can break on foreign keys (a sequence type before
+its sequence).
+
+Each call-center module calls :func:`prepare_module_data` from the
+``__register__`` of one of its models. ``__register__`` runs, for a module
+being activated, upgraded or deactivated, before its XML is loaded, so each
+module takes care of itself even when no other call-center module is
+active.
 """
 from sql import Table
 
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+# Records that data refers to and that must outlive a deactivation.
+KEPT_MODELS = ('ir.sequence', 'ir.sequence.strict', 'ir.sequence.type')
+KEPT_SUFFIX = ':kept'
+
+model_data = Table('ir_model_data')
+ir_module = Table('ir_module')
+
+
+def prepare_module_data(module):
+    "Keep, restore or purge ``module``'s model data before its XML loads."
+    if module_state(module) == 'to remove':
+        keep_records(module)
+    else:
+        purge_stale_model_data(module)
+        restore_kept_records(module)
+
+
+def module_state(module):
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*ir_module.select(
+            ir_module.state, where=ir_module.name == module))
+    row = cursor.fetchone()
+    return row[0] if row else 'not activated'
+
+
+def keep_records(module):
+    "Hide the kept records from the deletion of the module's XML records."
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*model_data.update(
+            [model_data.module], [module + KEPT_SUFFIX],
+            where=(model_data.module == module)
+            & model_data.model.in_(KEPT_MODELS)))
+
+
+def restore_kept_records(module):
+    "Give the kept records back to the module, so its XML updates them."
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*model_data.update(
+            [model_data.module], [module],
+            where=model_data.module == module + KEPT_SUFFIX))
+    purge_stale_model_data(module)
+
 
 def purge_stale_model_data(module):
     "Delete ``module``'s ir_model_data rows whose record no longer exists."
     pool = Pool()
     cursor = Transaction().connection.cursor()
-    model_data = Table('ir_model_data')
     cursor.execute(*model_data.select(
             model_data.model, where=model_data.module == module,
             group_by=[model_data.model]))

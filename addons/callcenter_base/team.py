@@ -4,7 +4,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .exceptions import TeamLeaderError
-from .model_data import purge_stale_model_data
+from .model_data import prepare_module_data
 
 
 class Team(DeactivableMixin, ModelSQL, ModelView):
@@ -28,7 +28,7 @@ class Team(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def __register__(cls, module):
-        purge_stale_model_data(module)
+        prepare_module_data(module)
         super().__register__(module)
 
     @staticmethod

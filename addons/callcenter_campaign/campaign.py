@@ -1,6 +1,6 @@
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.modules.callcenter_base.model_data import purge_stale_model_data
+from trytond.modules.callcenter_base.model_data import prepare_module_data
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
@@ -71,7 +71,7 @@ class Campaign(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def __register__(cls, module):
-        purge_stale_model_data(module)
+        prepare_module_data(module)
         super().__register__(module)
 
     @staticmethod

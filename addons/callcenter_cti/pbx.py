@@ -1,5 +1,5 @@
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
-from trytond.modules.callcenter_base.model_data import purge_stale_model_data
+from trytond.modules.callcenter_base.model_data import prepare_module_data
 from trytond.pyson import Eval
 
 LINK_STATES = [
@@ -42,7 +42,7 @@ class PbxServer(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def __register__(cls, module):
-        purge_stale_model_data(module)
+        prepare_module_data(module)
         super().__register__(module)
 
     @staticmethod

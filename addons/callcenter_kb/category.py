@@ -1,6 +1,6 @@
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered, tree)
-from trytond.modules.callcenter_base.model_data import purge_stale_model_data
+from trytond.modules.callcenter_base.model_data import prepare_module_data
 
 
 class Category(
@@ -28,5 +28,5 @@ class Category(
 
     @classmethod
     def __register__(cls, module):
-        purge_stale_model_data(module)
+        prepare_module_data(module)
         super().__register__(module)

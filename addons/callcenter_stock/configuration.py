@@ -1,5 +1,5 @@
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
-from trytond.modules.callcenter_base.model_data import purge_stale_model_data
+from trytond.modules.callcenter_base.model_data import prepare_module_data
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
@@ -20,7 +20,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
 
     @classmethod
     def __register__(cls, module):
-        purge_stale_model_data(module)
+        prepare_module_data(module)
         super().__register__(module)
 
     @staticmethod

@@ -1,6 +1,6 @@
 from trytond.model import (
     DeactivableMixin, Unique, ModelSQL, ModelView, fields, sequence_ordered)
-from trytond.modules.callcenter_base.model_data import purge_stale_model_data
+from trytond.modules.callcenter_base.model_data import prepare_module_data
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
@@ -35,7 +35,7 @@ class TicketType(
 
     @classmethod
     def __register__(cls, module):
-        purge_stale_model_data(module)
+        prepare_module_data(module)
         super().__register__(module)
 
     @staticmethod
