@@ -11,6 +11,7 @@ USAGES = [
 class Attribute(DictSchemaMixin, ModelSQL, ModelView):
     "A custom field an admin adds to customers or to tickets of a type."
     __name__ = 'callcenter.attribute'
+    __string__ = "Custom Field"
     company = fields.Many2One(
         'company.company', "Company", required=True,
         help="Only users of this company see the attribute.")
@@ -46,6 +47,7 @@ class Attribute(DictSchemaMixin, ModelSQL, ModelView):
 class TicketTypeAttribute(ModelSQL):
     "Extra field of a ticket type."
     __name__ = 'callcenter.ticket.type-callcenter.attribute'
+    __string__ = "Ticket Type Field"
     type = fields.Many2One(
         'callcenter.ticket.type', "Type", required=True, ondelete='CASCADE')
     attribute = fields.Many2One(

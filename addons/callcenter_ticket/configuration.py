@@ -22,6 +22,7 @@ WEEKDAYS = [
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "Ticket numbering and the business hours the SLA clocks run in."
     __name__ = 'callcenter.ticket.configuration'
+    __string__ = "Ticket Settings"
     ticket_sequence = fields.Many2One(
         'ir.sequence', "Ticket Sequence", required=True,
         domain=[('sequence_type', '=',

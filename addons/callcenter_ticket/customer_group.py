@@ -6,6 +6,7 @@ from trytond.transaction import Transaction
 class CustomerGroup(DeactivableMixin, ModelSQL, ModelView):
     "A named set of customers, e.g. for a campaign or a service plan."
     __name__ = 'callcenter.customer.group'
+    __string__ = "Customer Group"
     name = fields.Char("Name", required=True)
     company = fields.Many2One('company.company', "Company", required=True)
     members = fields.Many2Many(
@@ -21,6 +22,7 @@ class CustomerGroup(DeactivableMixin, ModelSQL, ModelView):
 class CustomerGroupParty(ModelSQL):
     "Membership of a customer in a group."
     __name__ = 'callcenter.customer.group-party.party'
+    __string__ = "Customer Group Member"
     group = fields.Many2One(
         'callcenter.customer.group', "Group", required=True,
         ondelete='CASCADE')

@@ -42,6 +42,7 @@ CHANNELS = [
 class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
     "A customer request followed from submission to closing."
     __name__ = 'callcenter.ticket'
+    __string__ = "Ticket"
     _rec_name = 'number'
     _states = {'readonly': ~Eval('state').in_(['draft', 'open'])}
 
@@ -430,6 +431,7 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
 class TicketHistory(ModelSQL, ModelView):
     "One step of a ticket: who did it, when, and what changed."
     __name__ = 'callcenter.ticket.history'
+    __string__ = "Ticket History"
     __access__ = {'ticket'}
     ticket = fields.Many2One(
         'callcenter.ticket', "Ticket", required=True, ondelete='CASCADE',
@@ -462,6 +464,7 @@ class TicketHistory(ModelSQL, ModelView):
 class ReassignStart(ModelView):
     "Choose who takes over the ticket and why."
     __name__ = 'callcenter.ticket.reassign.start'
+    __string__ = "Reassign Ticket"
     company = fields.Many2One('company.company', "Company", readonly=True)
     team = fields.Many2One(
         'callcenter.team', "Team",

@@ -16,6 +16,7 @@ class TicketType(
         DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     "A kind of ticket (consult, complaint, after-sale…) with its own rules."
     __name__ = 'callcenter.ticket.type'
+    __string__ = "Ticket Type"
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", help="Short code shown in ticket numbers.")
     company = fields.Many2One(
@@ -52,6 +53,7 @@ class TicketType(
 class TicketTypeSLA(ModelSQL, ModelView):
     "The response and resolution times of a ticket type for one priority."
     __name__ = 'callcenter.ticket.type.sla'
+    __string__ = "Ticket SLA"
     __access__ = {'type'}
     type = fields.Many2One(
         'callcenter.ticket.type', "Type", required=True, ondelete='CASCADE')
