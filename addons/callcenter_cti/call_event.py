@@ -1,0 +1,424 @@
+"""The PBX-neutral entry points through which a bridge reports calls.
+
+``register_events`` takes plain dicts (the schema is in doc/index.rst) and
+is idempotent: calls are keyed by (server, linkedid), legs by (server,
+uniqueid), and every time is written only while it is still empty, so a
+replay after a reconnect creates nothing and moves nothing.
+"""
+import base64
+import datetime as dt
+import logging
+import os
+
+from trytond.i18n import gettext
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .agent import publish
+from .exceptions import BridgeAccessError
+from .times import parse_time
+
+logger = logging.getLogger(__name__)
+
+BUSY_CAUSES = {17}
+FAILED_CAUSES = {1, 2, 3, 20, 22, 27, 28, 34, 38, 41, 42, 44, 58, 88, 127}
+VARIABLES = {
+    'ivr_digits': 'ivr_digits',
+    'purpose': 'purpose',
+    'satisfaction': 'satisfaction',
+    'trunk': 'trunk',
+    }
+AGENT_BUSY = {'ringing', 'on_call', 'on_hold'}
+
+
+class _Batch:
+    "The records one call of an entry point has already read."
+
+    def __init__(self, server_id):
+        self.server_id = server_id
+        self.calls = {}
+        self.legs = {}
+
+
+def _fill(record, values):
+    "Set the values of the fields that are still empty; True if any."
+    changed = False
+    for name, value in values.items():
+        if value is not None and getattr(record, name, None) is None:
+            setattr(record, name, value)
+            changed = True
+    return changed
+
+
+def _interface(event):
+    "The device of the event's channel: PJSIP/1001 for PJSIP/1001-0000002a."
+    if event.get('interface'):
+        return event['interface']
+    channel = event.get('channel') or ''
+    return channel.rsplit('-', 1)[0] if '-' in channel else channel or None
+
+
+class CallEventMixin:
+    __slots__ = ()
+
+    @classmethod
+    def register_events(cls, server_id, events):
+        """Apply the bridge's events in order; returns the ids of the calls.
+
+        Unknown kinds are logged and skipped.
+        """
+        cls._check_bridge_access()
+        with Transaction().set_context(_check_access=False):
+            return cls._register_events(_Batch(int(server_id)), events)
+
+    @classmethod
+    def _register_events(cls, batch, events):
+        touched = []
+        for event in events:
+            handler = getattr(cls, '_event_%s' % event.get('kind'), None)
+            if handler is None:
+                logger.debug("skip event %r", event)
+                continue
+            at = parse_time(event.get('time')) or dt.datetime.now()
+            call, leg = cls._get_call_leg(batch, event, at)
+            if call is None:
+                logger.debug("skip event without call %r", event)
+                continue
+            handler(batch, call, leg, event, at)
+            if call.id not in touched:
+                touched.append(call.id)
+        return touched
+
+    @classmethod
+    def sync_active(cls, server_id, channels, time=None):
+        """Align the open calls of the server with a snapshot of channels.
+
+        Channels of the snapshot are registered as created (and answered
+        when ``state`` is ``up``); open legs missing from it hang up at
+        ``time`` (default now), which closes their calls.
+        """
+        cls._check_bridge_access()
+        at = parse_time(time) or dt.datetime.now()
+        with Transaction().set_context(_check_access=False):
+            batch = _Batch(int(server_id))
+            cls._register_events(batch, cls._snapshot_events(channels, at))
+            closed = cls._hang_up_missing(batch, channels, at)
+            calls = cls.search([
+                    ('server', '=', batch.server_id), ('state', '=', 'open')])
+            return {'open': [c.id for c in calls], 'closed': closed}
+
+    @classmethod
+    def _snapshot_events(cls, channels, at):
+        for channel in channels:
+            base = {k: v for k, v in channel.items()
+                if k not in {'state', 'time', 'answer_time', 'queue'}}
+            yield {**base, 'kind': 'channel_created',
+                'time': channel.get('time') or at}
+            if channel.get('queue'):
+                yield {**base, 'kind': 'queue_join',
+                    'queue': channel['queue'],
+                    'time': channel.get('time') or at}
+            if channel.get('state') == 'up':
+                yield {**base, 'kind': 'answered',
+                    'time': channel.get('answer_time') or at}
+
+    @classmethod
+    def _hang_up_missing(cls, batch, channels, at):
+        "Hang up the open legs and calls absent from the snapshot."
+        Leg = Pool().get('callcenter.call.leg')
+        present = {c['uniqueid'] for c in channels if c.get('uniqueid')}
+        legs = Leg.search([
+                ('server', '=', batch.server_id), ('hangup_at', '=', None)])
+        events = [{'kind': 'hangup', 'uniqueid': leg.uniqueid,
+                'linkedid': leg.call.linkedid, 'time': at}
+            for leg in legs if leg.uniqueid not in present]
+        cls._register_events(batch, events)
+        linked = {c.get('linkedid') for c in channels}
+        stale = [c for c in cls.search([
+                    ('server', '=', batch.server_id), ('state', '=', 'open')])
+            if c.linkedid not in linked
+            and all(leg.hangup_at for leg in c.legs)]
+        for call in stale:
+            cls._close(call, at)
+        closed = {e['linkedid'] for e in events} | {c.linkedid for c in stale}
+        return sorted(c.id for c in cls.search([
+                    ('server', '=', batch.server_id),
+                    ('linkedid', 'in', sorted(closed)),
+                    ('state', '=', 'ended')]))
+
+    @classmethod
+    def _check_bridge_access(cls):
+        "Only root and call-center admins may feed the call log."
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user = Transaction().user
+        if user == 0:
+            return
+        group = ModelData.get_id('callcenter_base', 'group_admin')
+        if group not in User.get_groups():
+            raise BridgeAccessError(gettext(
+                    'callcenter_cti.msg_bridge_access',
+                    user=User(user).rec_name))
+
+    @classmethod
+    def _get_call_leg(cls, batch, event, at):
+        uniqueid = event.get('uniqueid')
+        leg = cls._get_leg(batch, uniqueid) if uniqueid else None
+        linkedid = (event.get('linkedid')
+            or (leg.call.linkedid if leg else None) or uniqueid)
+        if not linkedid:
+            return None, None
+        call = cls._get_call(batch, linkedid)
+        if uniqueid and leg is None:
+            leg = cls._create_leg(batch, call, event, at)
+        return call, leg
+
+    @classmethod
+    def _get_call(cls, batch, linkedid):
+        call = batch.calls.get(linkedid)
+        if call is None:
+            calls = cls.search([
+                    ('server', '=', batch.server_id),
+                    ('linkedid', '=', linkedid)], limit=1)
+            if calls:
+                call, = calls
+            else:
+                call = cls(server=batch.server_id, linkedid=linkedid)
+                call.save()
+            batch.calls[linkedid] = call
+        return call
+
+    @classmethod
+    def _get_leg(cls, batch, uniqueid):
+        Leg = Pool().get('callcenter.call.leg')
+        leg = batch.legs.get(uniqueid)
+        if leg is None:
+            legs = Leg.search([
+                    ('server', '=', batch.server_id),
+                    ('uniqueid', '=', uniqueid)], limit=1)
+            if legs:
+                leg = batch.legs[uniqueid] = legs[0]
+        return leg
+
+    @classmethod
+    def _create_leg(cls, batch, call, event, at):
+        pool = Pool()
+        Leg = pool.get('callcenter.call.leg')
+        Agent = pool.get('callcenter.agent')
+        interface = _interface(event)
+        agent = Agent.by_interface(batch.server_id, [interface]).get(
+            interface)
+        leg = Leg(call=call, server=batch.server_id,
+            uniqueid=event['uniqueid'], channel=event.get('channel'),
+            interface=interface, agent=agent, caller=event.get('caller'),
+            callee=event.get('callee'), created_at=at)
+        leg.save()
+        batch.legs[leg.uniqueid] = leg
+        return leg
+
+    @classmethod
+    def _event_channel_created(cls, batch, call, leg, event, at):
+        if leg and _fill(leg, {
+                    'channel': event.get('channel'),
+                    'caller': event.get('caller'),
+                    'callee': event.get('callee')}):
+            leg.save()
+        values = {'start_at': at}
+        if leg and leg.is_origin:
+            values.update({
+                    'caller': event.get('caller'),
+                    'caller_name': event.get('caller_name'),
+                    'callee': event.get('callee'),
+                    'trunk': event.get('trunk'),
+                    'direction': (event.get('direction')
+                        or cls._get_direction(batch, leg, event)),
+                    'agent': leg.agent,
+                    })
+        if _fill(call, values):
+            call.save()
+            if leg and leg.is_origin:
+                cls._match_party(call, at)
+
+    @classmethod
+    def _get_direction(cls, batch, leg, event):
+        "Internal between agents, outbound from an agent, else inbound."
+        Agent = Pool().get('callcenter.agent')
+        if not leg.agent:
+            return 'inbound'
+        callee = event.get('callee')
+        if callee and Agent.search([
+                    ('server', '=', batch.server_id),
+                    ('extension', '=', callee)], limit=1):
+            return 'internal'
+        return 'outbound'
+
+    @classmethod
+    def _event_ringing(cls, batch, call, leg, event, at):
+        if not leg or not _fill(leg, {'ring_at': at}):
+            return
+        leg.save()
+        if _fill(call, {'ring_at': at}):
+            call.save()
+        if leg.agent and not leg.is_origin:
+            cls._agent_ringing(call, leg.agent, at)
+
+    @classmethod
+    def _agent_ringing(cls, call, agent, at):
+        if call.direction == 'internal':
+            agent.change_state('ringing', at=at)
+        elif agent.change_state('ringing', at=at):
+            cls._screen_pop(call, agent, 'ring')
+
+    @classmethod
+    def _event_answered(cls, batch, call, leg, event, at):
+        if not leg or not _fill(leg, {'answer_at': at}):
+            return
+        leg.save()
+        if leg.agent:
+            leg.agent.change_state('on_call', at=at)
+        if not leg.is_origin:
+            cls._answer(call, leg.agent, at)
+
+    @classmethod
+    def _answer(cls, call, agent, at):
+        "The call is answered: set the time and agent once, then pop."
+        changed = _fill(call, {'answer_at': at, 'agent': agent})
+        if changed:
+            call.save()
+        if changed and call.answer_at == at and call.agent:
+            if call.direction != 'internal':
+                cls._screen_pop(call, call.agent, 'answer')
+
+    @classmethod
+    def _event_bridged(cls, batch, call, leg, event, at):
+        if leg and not leg.is_origin and call.answer_at is None:
+            cls._answer(call, leg.agent, at)
+
+    @classmethod
+    def _event_hold(cls, batch, call, leg, event, at):
+        if call.agent and call.agent.state == 'on_call':
+            call.agent.change_state('on_hold', at=at)
+
+    @classmethod
+    def _event_unhold(cls, batch, call, leg, event, at):
+        if call.agent and call.agent.state == 'on_hold':
+            call.agent.change_state('on_call', at=at)
+
+    @classmethod
+    def _event_hangup(cls, batch, call, leg, event, at):
+        if not leg or not _fill(leg, {
+                    'hangup_at': at, 'hangup_cause': event.get('cause')}):
+            return
+        leg.save()
+        agent = leg.agent
+        if agent and agent.state in AGENT_BUSY:
+            agent.change_state(
+                'wrap_up' if leg.answer_at else 'ready', at=at)
+        if all(other.hangup_at for other in call.legs):
+            cls._close(call, max(other.hangup_at for other in call.legs))
+
+    @classmethod
+    def _close(cls, call, at):
+        if not _fill(call, {'hangup_at': at}):
+            return
+        call.state = 'ended'
+        call.disposition = call._get_disposition()
+        if (call.disposition in {'missed', 'abandoned', 'voicemail'}
+                and call.direction != 'outbound' and not call.handling):
+            call.handling = 'new'
+        call.save()
+        cls.load_recordings([call])
+
+    def _get_disposition(self):
+        if self.answer_at:
+            return 'answered'
+        if self.disposition:
+            return self.disposition
+        causes = {leg.hangup_cause for leg in self.legs}
+        if causes & BUSY_CAUSES:
+            return 'busy'
+        if causes & FAILED_CAUSES:
+            return 'failed'
+        return 'missed'
+
+    @classmethod
+    def _event_queue_join(cls, batch, call, leg, event, at):
+        Queue = Pool().get('callcenter.queue')
+        queue = Queue.get_or_create(
+            batch.server_id, [event.get('queue')]).get(event.get('queue'))
+        if _fill(call, {'queue': queue, 'queue_join_at': at}):
+            call.save()
+
+    @classmethod
+    def _event_queue_leave(cls, batch, call, leg, event, at):
+        "Leaving the queue ends nothing: the answer or hang-up does."
+
+    @classmethod
+    def _event_abandon(cls, batch, call, leg, event, at):
+        if call.answer_at is None and _fill(
+                call, {'disposition': 'abandoned'}):
+            call.save()
+
+    @classmethod
+    def _event_voicemail(cls, batch, call, leg, event, at):
+        if call.answer_at is None and _fill(call, {
+                    'disposition': 'voicemail',
+                    'voicemail_box': event.get('mailbox')}):
+            call.save()
+
+    @classmethod
+    def _event_agent_called(cls, batch, call, leg, event, at):
+        agent = cls._event_agent(batch, event)
+        if agent:
+            cls._agent_ringing(call, agent, at)
+
+    @classmethod
+    def _event_agent_connect(cls, batch, call, leg, event, at):
+        agent = cls._event_agent(batch, event)
+        if agent:
+            agent.change_state('on_call', at=at)
+            cls._answer(call, agent, at)
+
+    @classmethod
+    def _event_agent_complete(cls, batch, call, leg, event, at):
+        agent = cls._event_agent(batch, event)
+        if agent and agent.state in AGENT_BUSY:
+            agent.change_state('wrap_up', at=at)
+
+    @classmethod
+    def _event_agent(cls, batch, event):
+        Agent = Pool().get('callcenter.agent')
+        interface = event.get('interface')
+        return Agent.by_interface(batch.server_id, [interface]).get(interface)
+
+    @classmethod
+    def _event_variable(cls, batch, call, leg, event, at):
+        name = VARIABLES.get(event.get('name'))
+        value = event.get('value')
+        if name == 'satisfaction':
+            value = int(value) if str(value or '').isdigit() else None
+        if name and value not in (None, '') and getattr(call, name) != value:
+            setattr(call, name, value)
+            call.save()
+
+    @classmethod
+    def _event_transfer(cls, batch, call, leg, event, at):
+        target = event.get('target')
+        if target and call.transfer_target != target:
+            call.transfer_target = target
+            call.save()
+
+    @classmethod
+    def _event_recording(cls, batch, call, leg, event, at):
+        changed = _fill(call, {'recording_path': event.get('filename')})
+        data = event.get('data')
+        if data and not call.recording_id:
+            if isinstance(data, str):
+                data = base64.b64decode(data)
+            call.recording = data
+            call.recording_name = os.path.basename(
+                event.get('filename') or f'{call.linkedid}.wav')
+            changed = True
+        if changed:
+            call.save()

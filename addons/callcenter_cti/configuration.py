@@ -1,0 +1,44 @@
+from sql import Null
+
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from . import phone
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'callcenter.configuration'
+    phone_tail_digits = fields.Integer(
+        "Matched Digits", required=True,
+        domain=[('phone_tail_digits', '>=', 4), ('phone_tail_digits', '<=', 15)],
+        help="How many trailing digits must be equal to match a caller "
+        "whose number arrives without country code or trunk prefix.")
+    create_unknown_callers = fields.Boolean(
+        "Create Unknown Callers",
+        help="Create a customer, with the number and the first call time, "
+        "when a caller matches no customer.")
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.phone_tail_digits], [phone.DEFAULT_TAIL_DIGITS],
+                where=table.phone_tail_digits == Null))
+
+    @staticmethod
+    def default_phone_tail_digits():
+        return phone.DEFAULT_TAIL_DIGITS
+
+    @staticmethod
+    def default_create_unknown_callers():
+        return False
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        if mode == 'create' or (field_names and (
+                {'phone_country', 'phone_tail_digits'} & set(field_names))):
+            Pool().get('party.contact_mechanism').update_phone_keys()

@@ -1,0 +1,10 @@
+from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
+
+
+class CallNumberError(UserError):
+    pass
+
+
+class BridgeAccessError(AccessError):
+    pass
