@@ -99,8 +99,12 @@ class Article(
         searcher='search_favorite')
     feedbacks = fields.One2Many(
         'callcenter.kb.feedback', 'article', "Feedback", readonly=True)
-    search_vector = fields.FullText("Search Vector", readonly=True)
-    search_cjk = fields.FullText("CJK Search Vector", readonly=True)
+    search_vector = fields.FullText(
+        "Search Vector", readonly=True, loading='lazy')
+    search_cjk = fields.FullText(
+        "CJK Search Vector", readonly=True, loading='lazy')
+    search_head = fields.FullText(
+        "Title Search Vector", readonly=True, loading='lazy')
     del _states
 
     @classmethod
@@ -179,6 +183,14 @@ class Article(
         return False
 
     @classmethod
+    def default_pinned(cls):
+        return False
+
+    @classmethod
+    def default_recommended(cls):
+        return False
+
+    @classmethod
     def validate_fields(cls, articles, field_names):
         super().validate_fields(articles, field_names)
         if field_names & {'publish_date', 'expiry_date'}:
@@ -250,7 +262,7 @@ class Article(
         default = default.copy() if default is not None else {}
         for name in ['state', 'rejection_reason', 'reviewer', 'published_by',
                 'views', 'feedbacks', 'hot_score', 'attachment_texts',
-                'search_vector', 'search_cjk', 'attachments']:
+                'search_vector', 'search_cjk', 'search_head', 'attachments']:
             default.setdefault(name, None)
         default.setdefault('code')
         return super().copy(articles, default=default)

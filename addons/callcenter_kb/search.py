@@ -8,9 +8,9 @@ import html
 import logging
 
 from sql import Cast, Literal, Null
-from sql.conditionals import Case
-from sql.functions import Function, Upper
-from sql.operators import BinaryOperator, Concat
+from sql.conditionals import Case, Coalesce
+from sql.functions import Function
+from sql.operators import BinaryOperator, Concat, Not
 
 from trytond import backend
 from trytond.model import ModelView, fields
@@ -28,6 +28,25 @@ SEARCH_FIELDS = {'title', 'code', 'keywords', 'body'}
 TIERS = [('a', 4, 'title'), ('b', 3, 'keywords'), ('c', 2, 'body'),
     ('d', 1, 'attachment')]
 MATCHED = {5: 'code', **{t: m for _, t, m in TIERS}}
+
+
+INDEXES = [
+    'CREATE INDEX IF NOT EXISTS callcenter_kb_article_vector_gin '
+    'ON callcenter_kb_article USING gin (search_vector)',
+    'CREATE INDEX IF NOT EXISTS callcenter_kb_article_cjk_gin '
+    'ON callcenter_kb_article USING gin (search_cjk)',
+    'CREATE INDEX IF NOT EXISTS callcenter_kb_article_head_gin '
+    'ON callcenter_kb_article USING gin (search_head)',
+    # The few pinned or recommended articles are searched first.
+    'CREATE INDEX IF NOT EXISTS callcenter_kb_article_vector_featured_gin '
+    'ON callcenter_kb_article USING gin (search_vector) '
+    'WHERE pinned OR recommended',
+    'CREATE INDEX IF NOT EXISTS callcenter_kb_article_cjk_featured_gin '
+    'ON callcenter_kb_article USING gin (search_cjk) '
+    'WHERE pinned OR recommended',
+    ]
+# Articles matching only in the body or attachments ranked per query.
+REST_CANDIDATES = 400
 
 
 class Match(BinaryOperator):
@@ -60,8 +79,57 @@ class TsFilter(Function):
     _function = 'ts_filter'
 
 
+def vector_values(a, b, c, d, cjk, cjk_head):
+    """SQL values of ``search_vector``, ``search_cjk`` and ``search_head``
+    from the Latin texts weighted A to D and the CJK vector literals of all
+    texts and of the title and keywords only."""
+    parts = [Setweight(ToTsvector(CONFIG, doc), weight)
+        for doc, weight in zip([a, b, c, d], text.WEIGHTS)]
+    vector = parts[0]
+    for part in parts[1:]:
+        vector = Concat(vector, part)
+    head = Concat(Concat(parts[0], parts[1]), Cast(cjk_head, 'tsvector'))
+    return [vector, Cast(cjk, 'tsvector'), head]
+
+
 def _quote_lexeme(lexeme):
     return "'" + lexeme.replace('\\', '\\\\').replace("'", "''") + "'"
+
+
+def _weights(letter):
+    return Cast(Literal('{%s}' % letter), '"char"[]')
+
+
+def _and(conditions):
+    conditions = list(conditions)
+    result = conditions[0]
+    for condition in conditions[1:]:
+        result &= condition
+    return result
+
+
+def _sum(values):
+    values = list(values)
+    result = values[0]
+    for value in values[1:]:
+        result += value
+    return result
+
+
+def _tier(terms):
+    "The best field where any word of the query occurs, 4 to 1."
+    whens = []
+    for letter, tier, _ in TIERS:
+        whens.append((_or_any(letter, terms), tier))
+    return Case(*whens, else_=0)
+
+
+def _or_any(letter, terms):
+    result = None
+    for vector, _, q_any in terms:
+        hit = Match(TsFilter(vector, _weights(letter)), q_any)
+        result = hit if result is None else result | hit
+    return result
 
 
 def _escape_like(value):
@@ -100,12 +168,8 @@ class ArticleSearchMixin:
                     "pg_trgm is missing: article codes are not indexed")
             else:
                 cursor.execute('RELEASE SAVEPOINT kb_trgm')
-        cursor.execute(
-            'CREATE INDEX IF NOT EXISTS callcenter_kb_article_vector_gin '
-            'ON callcenter_kb_article USING gin (search_vector)')
-        cursor.execute(
-            'CREATE INDEX IF NOT EXISTS callcenter_kb_article_cjk_gin '
-            'ON callcenter_kb_article USING gin (search_cjk)')
+        for statement in INDEXES:
+            cursor.execute(statement)
         cursor.execute(
             "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         if cursor.fetchone():
@@ -146,15 +210,13 @@ class ArticleSearchMixin:
         cursor = Transaction().connection.cursor()
         for article in cls.browse(articles):
             documents = article.get_search_documents()
-            vector = None
-            for document, weight in zip(documents, text.WEIGHTS):
-                part = Setweight(
-                    ToTsvector(CONFIG, text.latin(document)), weight)
-                vector = part if vector is None else Concat(vector, part)
+            latin = [text.latin(d) for d in documents]
+            values = vector_values(*latin, text.cjk_vector(*documents),
+                text.cjk_vector(*documents[:2]))
             cursor.execute(*table.update(
-                    [table.search_vector, table.search_cjk],
-                    [vector, Cast(text.cjk_vector(*documents), 'tsvector')],
-                    where=table.id == article.id))
+                    [table.search_vector, table.search_cjk,
+                        table.search_head],
+                    values, where=table.id == article.id))
         cls._clear_transaction_cache(articles)
 
     @classmethod
@@ -217,65 +279,98 @@ class ArticleSearchMixin:
         return list(cursor.fetchone()[0] or [])
 
     @classmethod
-    def search_query(cls, query, limit=20):
-        """The SQL query of the ranked search and the Latin lexemes.
+    def search_queries(cls, query, limit=20):
+        """The SQL queries of the ranked search, best first, and the Latin
+        lexemes of the query.
 
-        Rows are (id, tier, rank); tier 5 is a code match, 4 to 1 the best
-        field where a query term occurs (title to attachments).
+        Each query gives rows (id, tier, rank): tier 5 is a code match, 4 to
+        1 the best field where a query word occurs (title, keywords, body,
+        attachments). The branches are run in order until ``limit`` rows:
+        codes, pinned or recommended articles, articles with every word in
+        their title or keywords, then the others, ranked among the first
+        ``REST_CANDIDATES`` found so that frequent words stay fast.
         """
         table = cls.__table__()
         latin_query, runs = text.split_query(query)
         lexemes = cls._query_lexemes(latin_query)
-        matches, rank, tier_cases = [], Literal(0.0), []
+        queries = []
         if lexemes:
-            q_all = WebsearchToTsquery(CONFIG, latin_query)
-            q_any = Cast(' | '.join(map(_quote_lexeme, lexemes)), 'tsquery')
-            matches.append(Match(table.search_vector, q_all))
-            rank = rank + TsRank(table.search_vector, q_all)
-            tier_cases.append((table.search_vector, q_any))
+            queries.append(('search_vector',
+                    WebsearchToTsquery(CONFIG, latin_query),
+                    Cast(' | '.join(map(_quote_lexeme, lexemes)), 'tsquery')))
         if runs:
-            q_all = Cast(text.cjk_query(runs), 'tsquery')
-            q_any = Cast(text.cjk_query(runs, any_=True), 'tsquery')
-            matches.append(Match(table.search_cjk, q_all))
-            rank = rank + TsRank(table.search_cjk, q_all)
-            tier_cases.append((table.search_cjk, q_any))
-        if not matches:
-            return None, lexemes
-        match = matches[0]
-        for other in matches[1:]:
-            match &= other
-        whens = []
+            queries.append(('search_cjk',
+                    Cast(text.cjk_query(runs), 'tsquery'),
+                    Cast(text.cjk_query(runs, any_=True), 'tsquery')))
+
+        def terms_of(source):
+            return [(getattr(source, name), q_all, q_any)
+                for name, q_all, q_any in queries]
+        terms = terms_of(table)
+        branches = []
+        visible = cls._visible_where(table)
         if text.is_code_query(query):
-            code_match = Upper(table.code).like(
-                Upper(_escape_like(query) + '%'))
-            match |= code_match
-            whens.append((code_match, 5))
-        for letter, tier, _ in TIERS:
-            condition = None
-            for vector, q_any in tier_cases:
-                hit = Match(TsFilter(vector, Cast(
-                            Literal('{%s}' % letter), '"char"[]')), q_any)
-                condition = hit if condition is None else condition | hit
-            whens.append((condition, tier))
-        tier = Case(*whens, else_=0)
-        sql = table.select(
-            table.id, tier.as_('tier'), rank.as_('rank'),
-            where=match & cls._visible_where(table),
-            order_by=[table.pinned.desc.nulls_last,
-                table.recommended.desc.nulls_last,
-                tier.desc, rank.desc,
-                table.hot_score.desc.nulls_last, table.id.desc],
-            limit=limit)
-        return sql, lexemes
+            branches.append(('code', table.select(
+                        table.id, Literal(5), Literal(0.0),
+                        where=table.code.ilike(_escape_like(query) + '%')
+                        & visible,
+                        order_by=[table.id.desc], limit=limit)))
+        if not terms:
+            return branches, lexemes
+        match = _and(Match(v, q) for v, q, _ in terms)
+        head = _and(Match(table.search_head, q) for _, q, _ in terms)
+        rank = _sum(TsRank(v, q) for v, q, _ in terms)
+        featured = table.pinned | table.recommended
+        plain = ~(Coalesce(table.pinned, False)
+            | Coalesce(table.recommended, False))
+        tier = _tier(terms)
+        order = [tier.desc, rank.desc, table.hot_score.desc.nulls_last,
+            table.id.desc]
+        branches.append(('featured', table.select(
+                    table.id, tier, rank,
+                    where=featured & match & visible,
+                    order_by=[table.pinned.desc.nulls_last,
+                        table.recommended.desc.nulls_last] + order,
+                    limit=limit)))
+        head_tier = Case(
+            (_and(Match(TsFilter(table.search_head, _weights('a')), q)
+                    for _, q, _ in terms), 4), else_=3)
+        head_rank = _sum(TsRank(table.search_head, q) for _, q, _ in terms)
+        branches.append(('head', table.select(
+                    table.id, head_tier, head_rank,
+                    where=plain & head & visible,
+                    order_by=[head_tier.desc, head_rank.desc,
+                        table.hot_score.desc.nulls_last, table.id.desc],
+                    limit=limit)))
+        candidates = table.select(
+            table.id, table.search_vector, table.search_cjk,
+            table.hot_score,
+            where=plain & match & Not(head) & visible, limit=REST_CANDIDATES)
+        c_terms = terms_of(candidates)
+        c_tier = _tier(c_terms)
+        c_rank = _sum(TsRank(v, q) for v, q, _ in c_terms)
+        branches.append(('rest', candidates.select(
+                    candidates.id, c_tier, c_rank,
+                    order_by=[c_tier.desc, c_rank.desc,
+                        candidates.hot_score.desc.nulls_last,
+                        candidates.id.desc],
+                    limit=limit)))
+        return branches, lexemes
 
     @classmethod
     def _search_postgresql(cls, query, limit):
-        sql, lexemes = cls.search_query(query, limit)
-        if sql is None:
-            return [], lexemes
+        branches, lexemes = cls.search_queries(query, limit)
         cursor = Transaction().connection.cursor()
-        cursor.execute(*sql)
-        return cursor.fetchall(), lexemes
+        rows, seen = [], set()
+        for _, sql in branches:
+            cursor.execute(*sql)
+            for row in cursor:
+                if row[0] not in seen:
+                    seen.add(row[0])
+                    rows.append(row)
+            if len(rows) >= limit:
+                break
+        return rows[:limit], lexemes
 
     @classmethod
     def _search_ilike(cls, query, limit):
