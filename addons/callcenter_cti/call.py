@@ -13,6 +13,7 @@ from .call_event import CallEventMixin
 from .exceptions import CallNumberError
 
 DIRECTIONS = [
+    (None, ""),
     ('inbound', "Inbound"),
     ('outbound', "Outbound"),
     ('internal', "Internal"),
