@@ -37,6 +37,7 @@ def publish(user_id, message):
 class Agent(DeactivableMixin, ModelSQL, ModelView):
     "A user who takes calls on a phone bound to an interface."
     __name__ = 'callcenter.agent'
+    __string__ = "Agent"
     user = fields.Many2One(
         'res.user', "User", required=True, ondelete='CASCADE')
     server = fields.Many2One(
@@ -170,6 +171,7 @@ class Agent(DeactivableMixin, ModelSQL, ModelView):
 class AgentQueue(ModelSQL):
     "Membership of an agent in a queue."
     __name__ = 'callcenter.agent-callcenter.queue'
+    __string__ = "Agent Queue"
     agent = fields.Many2One(
         'callcenter.agent', "Agent", required=True, ondelete='CASCADE')
     queue = fields.Many2One(
@@ -179,6 +181,7 @@ class AgentQueue(ModelSQL):
 class AgentState(ModelSQL, ModelView):
     "A period an agent spent in one state."
     __name__ = 'callcenter.agent.state'
+    __string__ = "Agent State"
     agent = fields.Many2One(
         'callcenter.agent', "Agent", required=True, ondelete='CASCADE')
     state = fields.Selection(AGENT_STATES, "State", required=True)

@@ -40,6 +40,7 @@ _TIMES = {'start_at', 'queue_join_at', 'answer_at', 'hangup_at'}
 class Call(CallEventMixin, ModelSQL, ModelView):
     "A phone call, from its first channel to the last hang-up."
     __name__ = 'callcenter.call'
+    __string__ = "Call"
     _rec_name = 'linkedid'
     server = fields.Many2One(
         'callcenter.pbx.server', "PBX Server", required=True, readonly=True,
@@ -342,6 +343,7 @@ class Call(CallEventMixin, ModelSQL, ModelView):
 class CallLeg(ModelSQL, ModelView):
     "One channel of a call: the caller's, an agent's, the customer's."
     __name__ = 'callcenter.call.leg'
+    __string__ = "Call Leg"
     call = fields.Many2One(
         'callcenter.call', "Call", required=True, ondelete='CASCADE')
     server = fields.Many2One(

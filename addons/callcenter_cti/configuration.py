@@ -39,6 +39,8 @@ class Configuration(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
+        Mechanism = Pool().get('party.contact_mechanism')
+        Mechanism._phone_settings_cache.clear()
         if mode == 'create' or (field_names and (
                 {'phone_country', 'phone_tail_digits'} & set(field_names))):
-            Pool().get('party.contact_mechanism').update_phone_keys()
+            Mechanism.update_phone_keys()

@@ -1,6 +1,7 @@
 from sql import Literal, Null
 from sql.operators import Equal
 
+from trytond.cache import Cache
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
@@ -30,6 +31,8 @@ class ContactMechanism(metaclass=PoolMeta):
         "Phone Tail", readonly=True,
         help="The last digits of the number, used to match callers who "
         "arrive without country code or trunk prefix.")
+    _phone_settings_cache = Cache(
+        'party.contact_mechanism.phone_settings', context=False)
 
     @classmethod
     def __setup__(cls):
@@ -64,6 +67,7 @@ class ContactMechanism(metaclass=PoolMeta):
         "Recompute the key and tail of every phone, mobile and fax number."
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
+        cls._phone_settings_cache.clear()
         region, count = cls._phone_settings()
         cursor.execute(*table.select(table.id, table.value,
                 where=table.type.in_(sorted(phone.PHONE_TYPES)),
@@ -81,6 +85,14 @@ class ContactMechanism(metaclass=PoolMeta):
     @classmethod
     def _phone_settings(cls):
         "The default region and the number of tail digits, read with SQL."
+        settings = cls._phone_settings_cache.get(None)
+        if settings is None:
+            settings = cls._read_phone_settings()
+            cls._phone_settings_cache.set(None, settings)
+        return tuple(settings)
+
+    @classmethod
+    def _read_phone_settings(cls):
         pool = Pool()
         Configuration = pool.get('callcenter.configuration')
         Country = pool.get('country.country')

@@ -5,6 +5,7 @@ from trytond.transaction import Transaction
 class Queue(DeactivableMixin, ModelSQL, ModelView):
     "A call queue of the phone system, answered by agents."
     __name__ = 'callcenter.queue'
+    __string__ = "Call Queue"
     name = fields.Char(
         "Name", required=True,
         help="The queue's name on the phone system (queues.conf).")
