@@ -9,6 +9,14 @@ from trytond.transaction import Transaction
 from . import phone
 
 _BATCH = 1000
+_MATCH_QUERIES = {}
+
+
+class _Value:
+    "Placeholder of the looked-up value in a compiled query."
+
+
+_VALUE = _Value()
 
 
 class Party(metaclass=PoolMeta):
@@ -141,18 +149,27 @@ class ContactMechanism(metaclass=PoolMeta):
     @classmethod
     def _match_column(cls, name, value):
         "Indexed equality on one key column; SQL keeps the lookup ~0.1 ms."
-        pool = Pool()
-        Party = pool.get('party.party')
-        mechanism = cls.__table__()
-        party = Party.__table__()
+        query, params = cls._match_query(name)
         cursor = Transaction().connection.cursor()
-        cursor.execute(*mechanism.join(party,
+        cursor.execute(query, [value if p is _VALUE else p for p in params])
+        return [p for p, in cursor]
+
+    @classmethod
+    def _match_query(cls, name):
+        "The lookup on column ``name``, compiled once per process."
+        key = (cls.__name__, name)
+        if key not in _MATCH_QUERIES:
+            Party = Pool().get('party.party')
+            mechanism = cls.__table__()
+            party = Party.__table__()
+            query = mechanism.join(party,
                 condition=mechanism.party == party.id).select(
                 mechanism.party,
-                where=Equal(getattr(mechanism, name), value)
+                where=Equal(getattr(mechanism, name), _VALUE)
                 & (mechanism.active == Literal(True))
                 & (party.active == Literal(True))
                 & mechanism.type.in_(sorted(phone.PHONE_TYPES)),
                 group_by=[mechanism.party], order_by=[mechanism.party],
-                limit=100))
-        return [p for p, in cursor]
+                limit=100)
+            _MATCH_QUERIES[key] = tuple(query)
+        return _MATCH_QUERIES[key]
