@@ -49,7 +49,7 @@ def page(browser, request):
     context = browser.new_context(
         viewport={'width': 1366, 'height': 800}, locale='en-US')
     page = context.new_page()
-    page.set_default_timeout(20000)
+    page.set_default_timeout(30000)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f'{request.node.name}.png'))

@@ -6,15 +6,17 @@ fresh copy in a second instead of activating every module again.
 """
 import dataclasses
 import hashlib
+import json
 import os
 import socket
-import subprocess
+import urllib.request
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
 from callcenter import database, provision, settings as settings_module
+from callcenter.demo import ADMIN_PASSWORD
 from callcenter.services import Service, Supervisor, wait_for_http
 from callcenter.testing import settings_for_tests
 from callcenter.tryton import tool
@@ -111,7 +113,19 @@ def start_suite(server_uri: str, services=('web',)) -> Suite:
     for name in services:
         supervisor.start(Service(name, (tool(commands[name]), *conf)))
     wait_for_http(settings.url, supervisor=supervisor)
+    warm_up(settings)
     return Suite(settings, server_uri, config, supervisor)
+
+
+def warm_up(settings) -> None:
+    "Log in once so that trytond loads the database's pool before a test."
+    body = json.dumps({'id': 0, 'method': 'common.db.login',
+            'params': ['admin', {'password': ADMIN_PASSWORD}, 'en']}).encode()
+    request = urllib.request.Request(
+        f'{settings.url}{settings.db_name}/rpc/', data=body,
+        headers={'Content-Type': 'application/json'})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        assert 'result' in json.loads(response.read()), "admin login failed"
 
 
 def stop_suite(suite: Suite) -> None:

@@ -7,30 +7,33 @@ sequences, so numbering would start again at 1 after reactivation, and it
 deletes in an order that can break on foreign keys (a sequence type before
 its sequence).
 
-Each call-center module calls :func:`prepare_module_data` from the
-``__register__`` of one of its models. ``__register__`` runs, for a module
-being activated, upgraded or deactivated, before its XML is loaded, so each
-module takes care of itself even when no other call-center module is
-active.
+Sequences are detached instead of deleted by :class:`KeptOnRemoval` while
+their module is removed. Each call-center module calls
+:func:`prepare_module_data` from the ``__register__`` of one of its models,
+which runs before its XML is loaded: it purges stale rows and gives the
+detached sequences back, so each module takes care of itself even when no
+other call-center module is active.
 """
-from sql import Table
+from sql import Column, Literal, Table
+from sql.functions import CurrentTimestamp
 
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-# Records that data refers to and that must outlive a deactivation.
-KEPT_MODELS = ('ir.sequence', 'ir.sequence.strict', 'ir.sequence.type')
-KEPT_SUFFIX = ':kept'
+# ir_model_data.module must name a module, so the rows of the kept records
+# wait in a table of their own while their module is deactivated.
+KEPT_TABLE = 'callcenter_kept_model_data'
+KEPT_COLUMNS = ('module', 'fs_id', 'model', 'db_id', 'noupdate')
 
 model_data = Table('ir_model_data')
+kept_data = Table(KEPT_TABLE)
 ir_module = Table('ir_module')
 
 
 def prepare_module_data(module):
-    "Keep, restore or purge ``module``'s model data before its XML loads."
-    if module_state(module) == 'to remove':
-        keep_records(module)
-    else:
+    "Purge stale rows and restore kept records before the module's XML."
+    create_kept_table()
+    if module_state(module) != 'to remove':
         purge_stale_model_data(module)
         restore_kept_records(module)
 
@@ -43,21 +46,66 @@ def module_state(module):
     return row[0] if row else 'not activated'
 
 
-def keep_records(module):
-    "Hide the kept records from the deletion of the module's XML records."
+def removed_modules():
+    "The call-center modules being deactivated."
     cursor = Transaction().connection.cursor()
-    cursor.execute(*model_data.update(
-            [model_data.module], [module + KEPT_SUFFIX],
-            where=(model_data.module == module)
-            & model_data.model.in_(KEPT_MODELS)))
+    cursor.execute(*ir_module.select(ir_module.name,
+            where=(ir_module.state == 'to remove')
+            & ir_module.name.like('callcenter\\_%')))
+    return [name for name, in cursor]
+
+
+def create_kept_table():
+    cursor = Transaction().connection.cursor()
+    cursor.execute(
+        'CREATE TABLE IF NOT EXISTS "callcenter_kept_model_data" ('
+        '"module" VARCHAR NOT NULL, "fs_id" VARCHAR NOT NULL, '
+        '"model" VARCHAR NOT NULL, "db_id" INTEGER NOT NULL, '
+        '"noupdate" BOOLEAN, PRIMARY KEY ("module", "fs_id"))')
+
+
+def keep_records(model, ids):
+    """Detach the records of call-center modules being removed.
+
+    Return the ids detached: their ir_model_data rows wait in the kept table.
+    """
+    modules = removed_modules()
+    if not modules or not ids:
+        return []
+    create_kept_table()
+    cursor = Transaction().connection.cursor()
+    where = (model_data.module.in_(modules) & (model_data.model == model)
+        & model_data.db_id.in_(list(ids)))
+    cursor.execute(*model_data.select(model_data.db_id, where=where))
+    kept = [db_id for db_id, in cursor]
+    columns = [Column(model_data, c) for c in KEPT_COLUMNS]
+    cursor.execute(*kept_data.insert(
+            [Column(kept_data, c) for c in KEPT_COLUMNS],
+            model_data.select(*columns, where=where)))
+    cursor.execute(*model_data.delete(where=where))
+    return kept
+
+
+class KeptOnRemoval:
+    "Records a call-center module's data refers to: detached, not deleted."
+    __slots__ = ()
+
+    @classmethod
+    def delete(cls, records):
+        kept = set(keep_records(cls.__name__, [r.id for r in records]))
+        super().delete([r for r in records if r.id not in kept])
 
 
 def restore_kept_records(module):
     "Give the kept records back to the module, so its XML updates them."
     cursor = Transaction().connection.cursor()
-    cursor.execute(*model_data.update(
-            [model_data.module], [module],
-            where=model_data.module == module + KEPT_SUFFIX))
+    columns = [Column(kept_data, c) for c in KEPT_COLUMNS]
+    cursor.execute(*model_data.insert(
+            [Column(model_data, c) for c in KEPT_COLUMNS]
+            + [model_data.create_uid, model_data.create_date],
+            kept_data.select(*columns, Literal(0), CurrentTimestamp(),
+                where=kept_data.module == module)))
+    cursor.execute(*kept_data.delete(where=kept_data.module == module))
     purge_stale_model_data(module)
 
 
