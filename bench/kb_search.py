@@ -290,6 +290,9 @@ def bench(settings, server_uri, args):
     database.create(server_uri, DB_NAME)
     database.create_extensions(server_uri, DB_NAME)
     config = tryton.write_config(settings, server_uri)
+    # Before any module import: trytond picks its backend from the config.
+    from trytond.config import config as trytond_config
+    trytond_config.update_etc(str(config))
     tryton.admin(config, DB_NAME, '--email', 'admin@example.com',
         '-u', 'callcenter_kb', '--activate-dependencies', password='admin')
     print(f"database ready in {time.perf_counter() - started:.1f} s",

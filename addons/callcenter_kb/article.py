@@ -294,7 +294,8 @@ class Article(
         transaction = Transaction()
         if (len(ids) == 1 and 'body' in fields_names and transaction.user
                 and not transaction.readonly
-                and transaction.context.get('_check_access')):
+                and transaction.context.get('_check_access')
+                and not transaction.context.get('_kb_search')):
             cls.record_views(cls.browse(ids))
         return result
 

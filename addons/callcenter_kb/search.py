@@ -46,7 +46,7 @@ INDEXES = [
     'WHERE pinned OR recommended',
     ]
 # Articles matching only in the body or attachments ranked per query.
-REST_CANDIDATES = 400
+REST_CANDIDATES = 250
 
 
 class Match(BinaryOperator):
@@ -96,8 +96,8 @@ def _quote_lexeme(lexeme):
     return "'" + lexeme.replace('\\', '\\\\').replace("'", "''") + "'"
 
 
-def _weights(letter):
-    return Cast(Literal('{%s}' % letter), '"char"[]')
+def _weights(letters):
+    return Cast(Literal('{%s}' % ','.join(letters)), '"char"[]')
 
 
 def _and(conditions):
@@ -234,29 +234,39 @@ class ArticleSearchMixin:
             rows, lexemes = cls._search_postgresql(query, limit)
         else:
             rows, lexemes = cls._search_ilike(query, limit), []
-        visible = {a.id: a for a in cls.search(
-                [('id', 'in', [r[0] for r in rows])])}
         _, runs = text.split_query(query)
-        results = []
-        for article_id, tier, rank in rows:
-            if article_id in visible:
-                results.append(visible[article_id]._search_result(
-                        tier, rank, lexemes, runs))
-        return results
+        return [cls._search_result(row, lexemes, runs)
+            for row in cls._readable(rows)]
 
-    def _search_result(self, tier, rank, lexemes, runs):
-        snippet = text.snippet(self.body_text, lexemes, runs)
+    @classmethod
+    def _readable(cls, rows):
+        "The rows of the articles the user may read, in the same order."
+        ids = [r[0] for r in rows]
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*cls.search([('id', 'in', ids)], order=[], query=True))
+        allowed = {i for i, in cursor}
+        rows = [r for r in rows if r[0] in allowed]
+        with Transaction().set_context(_kb_search=True):
+            values = {v['id']: v for v in cls.read([r[0] for r in rows], [
+                        'title', 'code', 'body', 'pinned', 'recommended'])}
+        return [(values[r[0]], r[1], r[2]) for r in rows]
+
+    @classmethod
+    def _search_result(cls, row, lexemes, runs):
+        AttachmentText = Pool().get('callcenter.kb.article.attachment_text')
+        values, tier, rank = row
+        document = text.strip_html(values['body'])
         if tier == 1:
-            snippet = text.snippet(
-                self.get_search_documents()[3], lexemes, runs)
+            document = '\n'.join(t.text or '' for t in AttachmentText.search(
+                        [('article', '=', values['id'])]))
         return {
-            'id': self.id,
-            'title': self.title,
-            'code': self.code,
-            'snippet': snippet,
+            'id': values['id'],
+            'title': values['title'],
+            'code': values['code'],
+            'snippet': text.snippet(document, lexemes, runs),
             'matched': MATCHED.get(tier, 'body'),
-            'pinned': bool(self.pinned),
-            'recommended': bool(self.recommended),
+            'pinned': bool(values['pinned']),
+            'recommended': bool(values['recommended']),
             'rank': float(rank or 0),
             }
 
@@ -347,7 +357,8 @@ class ArticleSearchMixin:
             table.hot_score,
             where=plain & match & Not(head) & visible, limit=REST_CANDIDATES)
         c_terms = terms_of(candidates)
-        c_tier = _tier(c_terms)
+        c_tier = Case(
+            (_or_any('abc', c_terms), 2), else_=1)
         c_rank = _sum(TsRank(v, q) for v, q, _ in c_terms)
         branches.append(('rest', candidates.select(
                     candidates.id, c_tier, c_rank,
