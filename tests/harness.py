@@ -27,14 +27,9 @@ TEMPLATE_PREFIX = 'cc_template_'
 
 def sources_key() -> str:
     "A hash of everything that shapes the demo database."
-    digest = hashlib.sha1()
-    files = sorted((ROOT / 'addons').rglob('*'))
-    files += [ROOT / 'src' / 'callcenter' / 'demo.py',
-        ROOT / 'src' / 'callcenter' / 'provision.py']
-    for path in files:
-        if path.is_file() and '__pycache__' not in path.parts:
-            digest.update(str(path.relative_to(ROOT)).encode())
-            digest.update(path.read_bytes())
+    digest = hashlib.sha1(provision.modules_hash().encode())
+    for name in ('demo.py', 'provision.py'):
+        digest.update((ROOT / 'src' / 'callcenter' / name).read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -70,7 +65,8 @@ def template_database(base_settings, server_uri: str, config: Path) -> str:
     if not database.exists(server_uri, name):
         building = dataclasses.replace(
             base_settings, db_name=f'{name}_tmp{os.getpid()}')
-        provision.prepare(building, server_uri, config=config)
+        provision.prepare(
+            building, server_uri, config=config, track_sources=False)
         try:
             with database.connect(server_uri, autocommit=True) as conn:
                 conn.execute(sql.SQL('ALTER DATABASE {} RENAME TO {}').format(

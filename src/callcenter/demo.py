@@ -17,6 +17,9 @@ from . import tryton
 logger = logging.getLogger(__name__)
 
 ADMIN_PASSWORD = 'admin-demo'
+# The PBX simulator started by `callcenter run` (callcenter.pbxsim defaults).
+SIMULATOR_HOST, SIMULATOR_PORT = '127.0.0.1', 5038
+SIMULATOR_USER, SIMULATOR_SECRET = 'cti', 'cti-secret'
 COMPANY_NAME = "华信客服中心 Huaxin Contact Center"
 TEAM_NAME = "Service Team A"
 
@@ -79,6 +82,7 @@ def _load(pool):
     company = create_company(pool)
     users = create_users(pool, company)
     create_team(pool, company, users)
+    create_telephony(pool, company, users)
     create_customers(pool, random.Random(20260407))
     return True
 
@@ -137,6 +141,27 @@ def create_team(pool, company, users):
                 'name': TEAM_NAME, 'company': company.id,
                 'leader': by_login['leader1'].id,
                 'members': [('add', members)]}])
+
+
+def create_telephony(pool, company, users):
+    "The PBX simulator of `callcenter run`, its queue and the agents' phones."
+    Server = pool.get('callcenter.pbx.server')
+    Queue = pool.get('callcenter.queue')
+    Agent = pool.get('callcenter.agent')
+    server, = Server.create([{
+                'name': "Demo PBX (simulator)", 'host': SIMULATOR_HOST,
+                'port': SIMULATOR_PORT, 'username': SIMULATOR_USER,
+                'secret': SIMULATOR_SECRET}])
+    queue, = Queue.create([{
+                'name': 'support', 'server': server.id,
+                'company': company.id}])
+    phones = {'agent1': '1001', 'agent2': '1002', 'agent3': '1003'}
+    Agent.create([{
+                'user': user.id, 'server': server.id,
+                'extension': phones[user.login],
+                'interface': f'PJSIP/{phones[user.login]}',
+                'queues': [('add', [queue.id])]}
+            for user in users if user.login in phones])
 
 
 def create_customers(pool, rng):

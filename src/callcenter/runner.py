@@ -8,13 +8,18 @@ from .services import Service, Supervisor, wait_for_http
 logger = logging.getLogger(__name__)
 
 
-def services(config: Path, db_name: str) -> list[Service]:
+def services(settings, config: Path) -> list[Service]:
     "The processes of a running suite."
-    conf = ('-c', str(config), '-d', db_name)
+    conf = ('-c', str(config), '-d', settings.db_name)
+    simulator = (tryton.tool('callcenter'), 'simulator',
+        '--host', demo.SIMULATOR_HOST, '--port', str(demo.SIMULATOR_PORT),
+        '--user', demo.SIMULATOR_USER, '--secret', demo.SIMULATOR_SECRET,
+        '--recordings', str(settings.var / 'recordings'))
     return [
         Service('web', (tryton.tool('trytond'), *conf)),
         Service('cron', (tryton.tool('trytond-cron'), *conf)),
         Service('worker', (tryton.tool('trytond-worker'), *conf)),
+        Service('pbx-simulator', simulator),
         ]
 
 
@@ -23,7 +28,7 @@ def run(settings) -> int:
     supervisor = Supervisor()
     try:
         config = provision.prepare(settings, server_uri)
-        for service in services(config, settings.db_name):
+        for service in services(settings, config):
             supervisor.start(service)
         wait_for_http(settings.url, supervisor=supervisor)
         print_welcome(settings)
@@ -39,6 +44,8 @@ def print_welcome(settings) -> None:
         '',
         f"Call center is running at {settings.url} "
         f"(database {settings.db_name!r}). Ctrl-C stops it.",
+        f"PBX simulator (AMI) on {demo.SIMULATOR_HOST}:{demo.SIMULATOR_PORT}: "
+        "callcenter simulate inbound --from +8613800138000 --agent agent1",
         '',
         f"  {'login':<10} {'password':<14} role",
         f"  {'admin':<10} {demo.ADMIN_PASSWORD:<14} administrator",
