@@ -347,6 +347,10 @@ class CallCenterKbTestCase(KbFixturesMixin, ModuleTestCase):
         session.start.on_change_query()
         self.assertEqual([a.title for a in session.start.results], ["开具发票"])
         self.assertIn("<b>发票</b>", session.start.summary)
+        changes = session.start._changed_values()
+        self.assertEqual(
+            [v['id'] for _, v in changes['results']['add']],
+            [session.start.results[0].id])
         action, _ = session.do_open_(
             {'name': "Published Articles"})
         self.assertIn(str(session.start.results[0].id),
