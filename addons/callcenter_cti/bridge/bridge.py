@@ -1,0 +1,299 @@
+"""The CTI bridge: AMI links of the PBX servers → the modules' entry points.
+
+One :class:`~.client.AmiClient` per active ``callcenter.pbx.server``
+record. Events are translated by :mod:`.mapping`, queued in arrival order
+and flushed every ``flush_interval`` seconds (or at ``batch_size``) in one
+Tryton transaction run in a worker thread: runs of call events go to
+``callcenter.call.register_events``, agent changes to
+``callcenter.agent.set_states``, resync snapshots to
+``callcenter.call.sync_active`` and link states to the server record.
+In-process (Pool/Transaction) rather than RPC: see ``doc/bridge.rst``.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from . import mapping
+from .client import AmiClient, ClientConfig, LinkState, LinkStatus
+
+__all__ = ['Bridge', 'BridgeConfig', 'Tryton', 'main']
+
+logger = logging.getLogger(__name__)
+
+#: Our link states → the selection of ``callcenter.pbx.server``.
+LINK_STATES = {
+    LinkState.CONNECTING: 'connecting', LinkState.CONNECTED: 'connected',
+    LinkState.AUTH_FAILED: 'auth_failed',
+    LinkState.UNREACHABLE: 'unreachable',
+    LinkState.DISCONNECTED: 'connecting', LinkState.CLOSED: 'unknown'}
+Item = tuple[str, Any]
+
+
+@dataclass(frozen=True)
+class BridgeConfig:
+    flush_interval: float = 0.05
+    batch_size: int = 200
+    #: ``last_event_at`` is written at most this often (seconds).
+    last_event_every: float = 5.0
+    events: str = 'on'
+    backoff_initial: float = 0.5
+    backoff_max: float = 30.0
+    attempts: int = 3
+
+
+class Tryton:
+    """Runs functions in committed Tryton transactions, as trytond's worker
+    does; call it from a worker thread (``asyncio.to_thread``)."""
+
+    def __init__(self, config_path: str | Path, db_name: str) -> None:
+        self.config_path, self.db_name = str(config_path), db_name
+        self._lock = threading.Lock()
+        self._pool: Any = None
+
+    def pool(self) -> Any:
+        with self._lock:
+            if self._pool is None:
+                from trytond import config
+                config.update_etc(self.config_path)
+                from trytond.pool import Pool
+                self._pool = Pool(self.db_name)
+                self._pool.init()
+            return self._pool
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        from trytond.transaction import Transaction, TransactionError
+        pool = self.pool()
+        extras: dict[str, Any] = {}
+        while True:
+            with Transaction().start(self.db_name, 0, context={},
+                    **extras) as transaction:
+                try:
+                    result = function(pool, *args)
+                except TransactionError as error:
+                    transaction.rollback()
+                    error.fix(extras)
+                    continue
+                transaction.commit()
+                return result
+
+
+def _read_servers(pool: Any) -> list[dict[str, Any]]:
+    Server = pool.get('callcenter.pbx.server')
+    return [{'id': s.id, 'host': s.host, 'port': s.port,
+            'username': s.username, 'tls': bool(s.use_tls),
+            'secret': os.environ.get(f'CALLCENTER_AMI_SECRET_{s.id}',
+                s.secret or '')}
+        for s in Server.search([])]
+
+
+def _apply(pool: Any, server_id: int, items: list[Item]) -> None:
+    "Apply queued items in order, runs of one kind in one call."
+    Call = pool.get('callcenter.call')
+    Agent = pool.get('callcenter.agent')
+    Server = pool.get('callcenter.pbx.server')
+    index = 0
+    while index < len(items):
+        kind, payload = items[index]
+        if kind in ('events', 'states'):
+            run: list[dict[str, Any]] = []
+            while index < len(items) and items[index][0] == kind:
+                run.extend(items[index][1])
+                index += 1
+            if kind == 'events':
+                Call.register_events(server_id, run)
+            else:
+                Agent.set_states([{**c, 'server': server_id} for c in run])
+            continue
+        if kind == 'sync':
+            channels, at = payload
+            Call.sync_active(server_id, channels, at)
+        elif kind == 'server':
+            Server.write([Server(server_id)], payload)
+        index += 1
+
+
+class Link:
+    "The queue of one server's link, flushed in arrival order."
+
+    def __init__(self, server: dict[str, Any]) -> None:
+        self.server_id: int = server['id']
+        self.server = server
+        self.items: list[Item] = []
+        self.count = 0
+        self.wake = asyncio.Event()
+        #: Channels created while a CoreShowChannels is on its way.
+        self.fresh: dict[str, str | None] | None = None
+        self.event_written = 0.0
+        self.client: AmiClient | None = None
+
+    def push(self, kind: str, payload: Any, size: int = 1) -> None:
+        self.items.append((kind, payload))
+        self.count += size
+        self.wake.set()
+
+
+class Bridge:
+    """Runs one AMI link per active PBX server record until cancelled."""
+
+    def __init__(self, config_path: str | Path, db_name: str,
+            config: BridgeConfig | None = None) -> None:
+        self.tryton = Tryton(config_path, db_name)
+        self.config = config or BridgeConfig()
+        self.links: dict[int, Link] = {}
+        #: Total of the events committed, for benchmarks and tests.
+        self.committed = 0
+
+    async def run(self) -> None:
+        servers = await asyncio.to_thread(self.tryton.call, _read_servers)
+        if not servers:
+            logger.warning("no active PBX server record: nothing to bridge")
+        async with asyncio.TaskGroup() as group:
+            for server in servers:
+                group.create_task(self._serve(Link(server)),
+                    name=f'bridge-{server["id"]}')
+            await asyncio.Event().wait()
+
+    async def _serve(self, link: Link) -> None:
+        server, cfg = link.server, self.config
+        client = AmiClient(ClientConfig(host=server['host'],
+                port=server['port'], username=server['username'],
+                secret=server['secret'], tls=server['tls'],
+                events=cfg.events, backoff_initial=cfg.backoff_initial,
+                backoff_max=cfg.backoff_max),
+            on_state=lambda status: self._on_state(link, status),
+            on_connected=lambda c: self._resync(link, c))
+        client.on_event('*', lambda message: self._on_event(link, message))
+        link.client = client
+        self.links[link.server_id] = link
+        try:
+            async with client:
+                await self._flush_forever(link)
+        finally:
+            link.push('server', {'link_state': 'unknown',
+                'link_message': 'bridge stopped'})
+            await self._flush(link)
+
+    def _on_state(self, link: Link, status: LinkStatus) -> None:
+        log = logger.info if status.state in (
+            LinkState.CONNECTED, LinkState.CONNECTING) else logger.warning
+        log("PBX server %s: %s", link.server_id, status.message)
+        values: dict[str, Any] = {'link_state': LINK_STATES[status.state],
+            'link_message': status.message[:250]}
+        if link.client is not None and link.client.last_event_at:
+            values['last_event_at'] = _stamp(link.client.last_event_at)
+        link.push('server', values)
+
+    def _on_event(self, link: Link, message: Any) -> None:
+        events = mapping.to_events(message)
+        if events:
+            if link.fresh is not None:
+                for event in events:
+                    if event['kind'] == 'channel_created':
+                        link.fresh[event['uniqueid']] = event['linkedid']
+            logger.debug("%s (Uniqueid %s) → %d event(s)", message.name,
+                message.get('Uniqueid'), len(events))
+            link.push('events', events, len(events))
+        states = mapping.to_states(message)
+        if states:
+            logger.debug("%s of %s → %s", message.name,
+                message.get('Interface'), states[0]['state'])
+            link.push('states', states)
+
+    async def _resync(self, link: Link, client: AmiClient) -> None:
+        """After every login: open calls from CoreShowChannels (plus those
+        created while it ran), agent states from QueueStatus."""
+        link.fresh = {}
+        try:
+            channels = mapping.snapshot(
+                (await client.action('CoreShowChannels')).events)
+            known = {c['uniqueid'] for c in channels}
+            channels += [{'uniqueid': u, 'linkedid': l}
+                for u, l in link.fresh.items() if u not in known]
+        finally:
+            link.fresh = None
+        logger.info("PBX server %s: resync with %d channel(s)",
+            link.server_id, len(channels))
+        link.push('sync', (channels, time.time()), len(channels))
+        queues = await client.action('QueueStatus')
+        link.push('states', [s for m in queues.events
+                for s in mapping.to_states(m)])
+
+    async def _flush_forever(self, link: Link) -> None:
+        while True:
+            await link.wake.wait()
+            if link.count < self.config.batch_size:
+                await asyncio.sleep(self.config.flush_interval)
+            await self._flush(link)
+
+    async def _flush(self, link: Link) -> None:
+        link.wake.clear()
+        while link.items:
+            items, count = self._take(link)
+            client = link.client
+            now = time.time()
+            if (client is not None and client.last_event_at
+                    and now - link.event_written
+                    >= self.config.last_event_every):
+                items.append(('server',
+                    {'last_event_at': _stamp(client.last_event_at)}))
+                link.event_written = now
+            await self._commit(link, items)
+            self.committed += count
+
+    def _take(self, link: Link) -> tuple[list[Item], int]:
+        "At most ``batch_size`` events' worth of items, in order."
+        taken, count = 0, 0
+        for kind, payload in link.items:
+            taken += 1
+            count += len(payload) if kind == 'events' else 0
+            if count >= self.config.batch_size:
+                break
+        items, link.items = link.items[:taken], link.items[taken:]
+        link.count = sum(len(p) if k == 'events' else 1
+            for k, p in link.items)
+        return items, count
+
+    async def _commit(self, link: Link, items: list[Item]) -> None:
+        for attempt in range(1, self.config.attempts + 1):
+            try:
+                await asyncio.to_thread(
+                    self.tryton.call, _apply, link.server_id, items)
+                return
+            except Exception:
+                uniqueids = sorted({e.get('uniqueid') or '' for k, p in items
+                        if k == 'events' for e in p})
+                logger.exception("PBX server %s: batch failed (attempt %d, "
+                    "Uniqueid %s)", link.server_id, attempt,
+                    ', '.join(uniqueids[:10]))
+                await asyncio.sleep(0.2 * attempt)
+
+
+def _stamp(epoch: float) -> Any:
+    import datetime as dt
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(
+        tzinfo=None)
+
+
+def main(config_path: str | Path, db_name: str,
+        config: BridgeConfig | None = None) -> int:
+    """Run the bridge until SIGTERM or SIGINT; returns the exit status."""
+    async def serve() -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, task.cancel)
+        try:
+            await Bridge(config_path, db_name, config).run()
+        except asyncio.CancelledError:
+            logger.info("bridge stopped")
+    asyncio.run(serve())
+    return 0
