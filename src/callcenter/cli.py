@@ -54,6 +54,11 @@ def build_parser():
     module.add_argument('action', choices=['activate', 'deactivate'])
     module.add_argument('names', nargs='+')
     module.set_defaults(handler=_module)
+    bridge = commands.add_parser('bridge', help="run the CTI bridge: one "
+        "AMI link per active PBX server record, events into the call log")
+    bridge.add_argument('--database', help="default: $CALLCENTER_DB_NAME "
+        "or callcenter")
+    bridge.set_defaults(handler=_bridge)
     _add_simulator_parsers(commands)
     return parser
 
@@ -122,6 +127,22 @@ def _module(settings, args):
         if embedded:
             embedded.stop()
     print(f"{args.action}: {', '.join(pending) or 'nothing to do'}")
+
+
+def _bridge(settings, args):
+    import dataclasses
+    from . import database, tryton
+    if args.database:
+        settings = dataclasses.replace(settings, db_name=args.database)
+    server_uri, embedded = database.server_uri(settings)
+    try:
+        config = tryton.write_config(settings, server_uri,
+            settings.var / f'trytond-bridge-{settings.db_name}.conf')
+        from trytond.modules.callcenter_cti.bridge.bridge import main
+        return main(config, settings.db_name)
+    finally:
+        if embedded:
+            embedded.stop()
 
 
 def _simulator(settings, args):

@@ -20,6 +20,8 @@ def services(settings, config: Path) -> list[Service]:
         Service('cron', (tryton.tool('trytond-cron'), *conf)),
         Service('worker', (tryton.tool('trytond-worker'), *conf)),
         Service('pbx-simulator', simulator),
+        Service('bridge', (tryton.tool('callcenter'), 'bridge',
+            '--database', settings.db_name)),
         ]
 
 
