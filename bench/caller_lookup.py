@@ -16,7 +16,6 @@ in the same run. Prints readable lines, the plan of the lookups and, last,
 one JSON line.
 """
 import argparse
-import dataclasses
 import datetime as dt
 import io
 import json
@@ -29,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'src'))
 
-from callcenter import database, settings as settings_mod, tryton  # noqa: E402
+from callcenter import database, tryton  # noqa: E402
+from callcenter.benchmark import bench_server  # noqa: E402
 
 DB_NAME = 'cti_bench'
 SEED = 20240611
@@ -172,19 +172,8 @@ def main(argv=None):
     parser.add_argument('--reuse', action='store_true',
         help="time again on the database loaded by a previous run")
     args = parser.parse_args(argv)
-    base = settings_mod.load()
-    settings = dataclasses.replace(
-        base, var=base.root / 'var' / 'bench', db_name=DB_NAME)
-    if settings.db_uri:
-        server_uri, embedded = settings.db_uri, None
-    else:
-        embedded = database.EmbeddedServer(settings.var / 'pgdata')
-        server_uri = embedded.start()
-    try:
+    with bench_server(DB_NAME) as (settings, server_uri):
         return bench(settings, server_uri, args)
-    finally:
-        if embedded:
-            embedded.stop()
 
 
 def prewarm(server_uri):

@@ -11,7 +11,6 @@ search over the same fields, and prints the p95 of both, the EXPLAIN plans
 of the indexed search and, as the last line, one JSON object.
 """
 import argparse
-import dataclasses
 import datetime as dt
 import io
 import json
@@ -24,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'src'))
 
-from callcenter import database, settings as settings_mod, tryton  # noqa: E402
+from callcenter import database, tryton  # noqa: E402
+from callcenter.benchmark import bench_server  # noqa: E402
 
 DB_NAME = 'kb_bench'
 SEED = 20240605
@@ -269,19 +269,8 @@ def main(argv=None):
     parser.add_argument('--queries', type=int, default=200)
     args = parser.parse_args(argv)
 
-    base = settings_mod.load()
-    settings = dataclasses.replace(
-        base, var=base.root / 'var' / 'bench', db_name=DB_NAME)
-    if settings.db_uri:
-        server_uri, embedded = settings.db_uri, None
-    else:
-        embedded = database.EmbeddedServer(settings.var / 'pgdata')
-        server_uri = embedded.start()
-    try:
+    with bench_server(DB_NAME) as (settings, server_uri):
         return bench(settings, server_uri, args)
-    finally:
-        if embedded:
-            embedded.stop()
 
 
 def bench(settings, server_uri, args):
