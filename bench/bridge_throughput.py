@@ -1,0 +1,104 @@
+"""End-to-end throughput of the CTI bridge.
+
+The PBX simulator at full speed (tempo 0) plays inbound queue calls; the
+bridge maps their AMI events and commits them through
+``callcenter.call.register_events``. Events per second = neutral events
+committed / time from the first call to the last call ended in the log.
+
+    .venv/bin/python bench/bridge_throughput.py [--scale 20000]
+
+Uses its own embedded PostgreSQL (var/bench/pgdata) unless
+CALLCENTER_DB_URI is set. Last line: JSON with bench, events, events_per_s.
+"""
+import argparse
+import asyncio
+import dataclasses
+import json
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'src'))
+
+from callcenter import database, provision, settings as settings_module  # noqa
+from callcenter.pbxsim import SimConfig, Simulator  # noqa
+
+
+async def bench(config, db_name, server_uri, scale):
+    from trytond.modules.callcenter_cti.bridge.bridge import (
+        Bridge, BridgeConfig)
+    with tempfile.TemporaryDirectory() as tmp, database.connect(
+            server_uri, db_name, autocommit=True) as conn:
+        async with Simulator(SimConfig(port=0, tempo=0,
+                recordings=Path(tmp))) as sim:
+            server_id, = conn.execute(
+                "SELECT id FROM callcenter_pbx_server ORDER BY id"
+                " LIMIT 1").fetchone()
+            conn.execute("UPDATE callcenter_pbx_server SET port = %s, "
+                "secret = 'cti-secret', active = true WHERE id = %s",
+                (sim.port, server_id))
+            conn.execute("DELETE FROM callcenter_call WHERE server = %s",
+                (server_id,))
+            bridge = Bridge(config, db_name, BridgeConfig())
+            task = asyncio.create_task(bridge.run())
+            while not (bridge.links and bridge.links[server_id].client
+                    and bridge.links[server_id].client.connected):
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)   # resync done
+            base = bridge.committed
+            started = time.perf_counter()
+            calls, agents = [], ['agent1', 'agent2', 'agent3']
+            while bridge.committed - base + 0 < scale and len(calls) < scale:
+                batch = [await sim.scenario('inbound',
+                        caller=f'+86138{len(calls) + i:08d}',
+                        agent=agents[(len(calls) + i) % 3], queue='support',
+                        record=False) for i in range(20)]
+                for call in batch:
+                    await call.finished.wait()
+                calls.extend(batch)
+                if len(calls) * 12 >= scale:
+                    break
+            last = calls[-1].linkedid
+            while not conn.execute("SELECT 1 FROM callcenter_call WHERE "
+                    "server = %s AND linkedid = %s AND state = 'ended'",
+                    (server_id, last)).fetchone():
+                await asyncio.sleep(0.02)
+            elapsed = time.perf_counter() - started
+            events = bridge.committed - base
+            ended, = conn.execute("SELECT count(*) FROM callcenter_call WHERE"
+                " server = %s AND state = 'ended'", (server_id,)).fetchone()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    return {'calls': len(calls), 'calls_ended': ended, 'events': events,
+        'seconds': round(elapsed, 2),
+        'events_per_s': round(events / elapsed, 1)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--scale', type=int, default=20000,
+        help="neutral events to commit (about 12 per call)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    base = settings_module.load()
+    settings = dataclasses.replace(base, var=base.var / 'bench',
+        db_name='bench_bridge')
+    server_uri, embedded = database.server_uri(settings)
+    try:
+        print(f"preparing database {settings.db_name!r}…", flush=True)
+        config = provision.prepare(settings, server_uri)
+        result = asyncio.run(bench(config, settings.db_name, server_uri,
+                args.scale))
+    finally:
+        if embedded:
+            embedded.stop()
+    print(f"{result['calls']} calls, {result['events']} events committed "
+        f"in {result['seconds']} s: {result['events_per_s']} events/s")
+    print(json.dumps({'bench': 'bridge_throughput', **result}))
+
+
+if __name__ == '__main__':
+    main()
