@@ -84,17 +84,22 @@ class Feedback(ModelSQL, ModelView):
             ('not_helpful', "Not Helpful"),
             ], "Rating", required=True)
     comment = fields.Text("Comment")
+    date = fields.Date("Date", required=True, readonly=True)
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.article, Index.Equality())))
-        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
 
     @classmethod
     def default_user(cls):
         return Transaction().user
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
 
 
 class GiveFeedbackStart(ModelView):

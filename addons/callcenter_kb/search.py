@@ -415,7 +415,7 @@ class SearchStart(ModelView):
         'callcenter.kb.article', None, None, "Results", readonly=True)
     summary = fields.Text("Summary", readonly=True)
 
-    @fields.depends('query')
+    @fields.depends('query', 'results')
     def on_change_query(self):
         Article = Pool().get('callcenter.kb.article')
         found = Article.search_articles(self.query or '')

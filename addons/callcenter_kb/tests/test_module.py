@@ -347,7 +347,14 @@ class CallCenterKbTestCase(KbFixturesMixin, ModuleTestCase):
         session.start.on_change_query()
         self.assertEqual([a.title for a in session.start.results], ["开具发票"])
         self.assertIn("<b>发票</b>", session.start.summary)
-        changes = session.start._changed_values()
+        # As the web client calls it: a new record with the depends only.
+        SearchStart = pool.get('callcenter.kb.search.start')
+        form = {'query': "发票", 'results': [], 'summary': None}
+        start = SearchStart(id=-1, **{name: value
+                for name, value in form.items()
+                if name in SearchStart.on_change_query.depends})
+        start.on_change_query()
+        changes = start._changed_values()
         self.assertEqual(
             [v['id'] for _, v in changes['results']['add']],
             [session.start.results[0].id])
