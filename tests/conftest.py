@@ -45,14 +45,20 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    "A fresh browser context; a screenshot is saved when the test ends."
+    "A fresh browser context; its screenshot and console are kept."
     context = browser.new_context(
         viewport={'width': 1366, 'height': 800}, locale='en-US')
     page = context.new_page()
     page.set_default_timeout(30000)
+    console = []
+    page.on('console', lambda message: console.append(
+            f'{message.type}: {message.text}'))
+    page.on('pageerror', lambda error: console.append(f'pageerror: {error}'))
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f'{request.node.name}.png'))
+    (ARTIFACTS / f'{request.node.name}.console.txt').write_text(
+        '\n'.join(console))
     context.close()
 
 
@@ -61,6 +67,11 @@ def login(page, suite):
     "Log into the web client: ``login('agent1', 'agent1-demo')``."
     def log_in(user, password):
         page.goto(f'{suite.url}#{suite.db_name}')
+        # sao's login reads the database field, filled once the server has
+        # listed its databases: a click before that does nothing.
+        page.wait_for_function(
+            "[...document.querySelectorAll('.login-dialog [name=database]')]"
+            ".some(field => field.value)")
         page.locator('#login').fill(user)
         page.locator('.login-dialog button[type=submit]').click()
         password_input = page.locator('input[type=password]:visible')

@@ -70,6 +70,27 @@
         CallCenter.dispatch(message);
     }
 
+    // sao 8.0 has no list column for datetime and timestamp fields: a list
+    // showing one fails with "ColumnFactory is not a constructor".
+    if (Sao.View.Tree && !Sao.View.TreeXMLViewParser.WIDGETS.datetime) {
+        Sao.View.Tree.DateTimeColumn = Sao.class_(Sao.View.Tree.CharColumn, {
+            class_: 'column-datetime',
+            get_textual_value: function(record) {
+                const value = this.field.get_client(record);
+                if (!value) {
+                    return '';
+                }
+                const format = this.field.date_format(record) + ' ' +
+                    this.field.time_format(record);
+                return Sao.common.format_datetime(format, value);
+            },
+        });
+        Sao.View.TreeXMLViewParser.WIDGETS.datetime =
+            Sao.View.Tree.DateTimeColumn;
+        Sao.View.TreeXMLViewParser.WIDGETS.timestamp =
+            Sao.View.Tree.DateTimeColumn;
+    }
+
     // sao starts listening to the bus right after the login; subscribe then.
     const listen = Sao.Bus.listen;
     Sao.Bus.listen = function(...args) {

@@ -29,10 +29,17 @@
                 name: Sao.i18n.gettext('Customers') + ' ' + message.number,
             }];
         }
+        // No default address: party's phone formatting reads the country of
+        // the party's addresses, which a blank default address lacks.
         return [{
             model: 'party.party', mode: ['form'],
-            context: {default_contact_mechanisms: [
-                {type: message.number_type || 'phone', value: message.number}]},
+            context: {
+                default_addresses: [],
+                default_contact_mechanisms: [{
+                    type: message.number_type || 'phone',
+                    value: message.number,
+                }],
+            },
         }];
     }
 
