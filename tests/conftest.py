@@ -33,8 +33,10 @@ def suite(server_uri):
     harness.stop_suite(running)
 
 
-@pytest.fixture(scope='session')
+@pytest.fixture(scope='module')
 def browser():
+    """Chromium for one test module: Playwright's sync API keeps an event
+    loop running in the main thread, which later asyncio tests must not see."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
