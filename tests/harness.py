@@ -17,9 +17,9 @@ from psycopg import sql
 
 from callcenter import database, provision, settings as settings_module
 from callcenter.demo import ADMIN_PASSWORD
-from callcenter.services import Service, Supervisor, wait_for_http
+from callcenter import runner
+from callcenter.services import Supervisor, wait_for_http
 from callcenter.testing import settings_for_tests
-from callcenter.tryton import tool
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_PREFIX = 'cc_template_'
@@ -103,11 +103,9 @@ def start_suite(server_uri: str, services=('web',)) -> Suite:
     database.drop(server_uri, settings.db_name)
     database.create(server_uri, settings.db_name, template=template)
     supervisor = Supervisor()
-    conf = ('-c', str(config), '-d', settings.db_name)
-    commands = {'web': 'trytond', 'cron': 'trytond-cron',
-        'worker': 'trytond-worker'}
-    for name in services:
-        supervisor.start(Service(name, (tool(commands[name]), *conf)))
+    for service in runner.services(settings, config):
+        if service.name in services:
+            supervisor.start(service)
     wait_for_http(settings.url, supervisor=supervisor)
     warm_up(settings)
     return Suite(settings, server_uri, config, supervisor)
