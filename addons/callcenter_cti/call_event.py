@@ -50,6 +50,15 @@ def _fill(record, values):
     return changed
 
 
+def _not_before(at, *times):
+    """``at``, or the latest of ``times`` when that is later.
+
+    A hangup stamped by the bridge's clock (after a resync) can read
+    earlier than the PBX's own stamps of the same call when the two
+    clocks disagree; a call never ends before it was answered."""
+    return max([at, *(t for t in times if t is not None)])
+
+
 def _interface(event):
     "The device of the event's channel: PJSIP/1001 for PJSIP/1001-0000002a."
     if event.get('interface'):
@@ -307,6 +316,8 @@ class CallEventMixin:
 
     @classmethod
     def _event_hangup(cls, batch, call, leg, event, at):
+        if leg:
+            at = _not_before(at, leg.created_at, leg.ring_at, leg.answer_at)
         if not leg or not _fill(leg, {
                     'hangup_at': at, 'hangup_cause': event.get('cause')}):
             return
@@ -320,6 +331,8 @@ class CallEventMixin:
 
     @classmethod
     def _close(cls, call, at):
+        at = _not_before(at, call.start_at, call.queue_join_at,
+            call.answer_at)
         if not _fill(call, {'hangup_at': at}):
             return
         call.state = 'ended'

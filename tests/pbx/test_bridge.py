@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import signal
 import subprocess
@@ -207,7 +208,25 @@ def test_click_to_dial(suite: Any, tmp_path: Path) -> None:
     run(scenario(), 60)
 
 
-def test_drop_mid_call_resync(suite: Any, tmp_path: Path) -> None:
+def _link_state(db: Db) -> str:
+    return db.one("SELECT link_state FROM callcenter_pbx_server"
+        " WHERE id = %s", db.server_id)[0]
+
+
+def _queue_statuses(sim: Simulator) -> int:
+    "How many QueueStatus actions (the bridge's last resync step) came in."
+    return sum(1 for headers in sim.received if any(
+            k.lower() == 'action' and v.lower() == 'queuestatus'
+            for k, v in headers))
+
+
+@pytest.mark.parametrize('hangup', ['after_resync', 'during_outage'])
+def test_drop_mid_call_resync(suite: Any, tmp_path: Path,
+        hangup: str) -> None:
+    """The link drops while a call is up; the caller hangs up once the
+    bridge is back (Hangup event) or while it is still out (the resync
+    closes the call). Either way: one call, its answer kept, a talk time
+    that is never negative though the simulator's clock runs ahead."""
     async def scenario() -> None:
         async with bridged(suite, tmp_path) as (db, sim):
             call = await sim.scenario('inbound', caller='+8613800138000',
@@ -216,13 +235,21 @@ def test_drop_mid_call_resync(suite: Any, tmp_path: Path) -> None:
             await until(lambda: (db.call(call.linkedid) or {}).get(
                     'answer_at'))
             before = db.call(call.linkedid)
+            resyncs = _queue_statuses(sim)
+            if hangup == 'during_outage':
+                sim.config = dataclasses.replace(sim.config,
+                    secret='changed')   # the bridge stays out
             assert sim.drop_connections()
-            await until(lambda: db.one("SELECT link_state <> 'connected'"
-                    " FROM callcenter_pbx_server WHERE id = %s",
-                    db.server_id)[0] or True)
-            await connected(db)
-            sim.hangup(call, 'caller')
-            await call.finished.wait()
+            if hangup == 'during_outage':
+                await until(lambda: _link_state(db) == 'auth_failed')
+                sim.hangup(call, 'caller')
+                await call.finished.wait()
+                sim.config = dataclasses.replace(sim.config,
+                    secret='cti-secret')
+            await until(lambda: _queue_statuses(sim) > resyncs)
+            if hangup == 'after_resync':
+                sim.hangup(call, 'caller')
+                await call.finished.wait()
             row = await ended(db, call.linkedid)
             assert db.one("SELECT count(*) FROM callcenter_call WHERE "
                 "server = %s AND linkedid = %s", db.server_id,
@@ -230,7 +257,11 @@ def test_drop_mid_call_resync(suite: Any, tmp_path: Path) -> None:
             assert row['answer_at'] == before['answer_at']
             assert row['start_at'] == before['start_at']
             assert row['disposition'] == 'answered'
-            assert row['talk_duration'].total_seconds() > 0
+            assert row['hangup_at'] >= row['answer_at']
+            if hangup == 'after_resync':
+                assert row['talk_duration'].total_seconds() > 0
+            else:
+                assert row['talk_duration'].total_seconds() >= 0
     run(scenario(), 60)
 
 
