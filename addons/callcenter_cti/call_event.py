@@ -32,12 +32,35 @@ AGENT_BUSY = {'ringing', 'on_call', 'on_hold'}
 
 
 class _Batch:
-    "The records one call of an entry point has already read."
+    """The records one call of an entry point has already read, and those
+    it changed: a call's dozen events are saved in one write per record
+    when the batch is flushed, not one write per event."""
 
     def __init__(self, server_id):
         self.server_id = server_id
         self.calls = {}
         self.legs = {}
+        self.agents = {}
+        self.dirty = {}
+
+    def touch(self, record):
+        "Remember ``record`` to be saved at the next flush."
+        self.dirty.setdefault(record.__name__, {})[id(record)] = record
+
+    def flush(self):
+        "Save the changed records, one ``save`` per model."
+        pool = Pool()
+        dirty, self.dirty = self.dirty, {}
+        for name, records in dirty.items():
+            pool.get(name).save(list(records.values()))
+
+    def agent(self, interface):
+        "The agent of the interface on this server (None when none)."
+        if interface not in self.agents:
+            Agent = Pool().get('callcenter.agent')
+            self.agents[interface] = Agent.by_interface(
+                self.server_id, [interface]).get(interface)
+        return self.agents[interface]
 
 
 def _fill(record, values):
@@ -96,6 +119,7 @@ class CallEventMixin:
             handler(batch, call, leg, event, at)
             if call.id not in touched:
                 touched.append(call.id)
+        batch.flush()
         return touched
 
     @classmethod
@@ -214,10 +238,8 @@ class CallEventMixin:
     def _create_leg(cls, batch, call, event, at):
         pool = Pool()
         Leg = pool.get('callcenter.call.leg')
-        Agent = pool.get('callcenter.agent')
         interface = _interface(event)
-        agent = Agent.by_interface(batch.server_id, [interface]).get(
-            interface)
+        agent = batch.agent(interface)
         leg = Leg(call=call, server=batch.server_id,
             uniqueid=event['uniqueid'], channel=event.get('channel'),
             interface=interface, agent=agent, caller=event.get('caller'),
@@ -232,7 +254,7 @@ class CallEventMixin:
                     'channel': event.get('channel'),
                     'caller': event.get('caller'),
                     'callee': event.get('callee')}):
-            leg.save()
+            batch.touch(leg)
         values = {'start_at': at}
         if leg and leg.is_origin:
             values.update({
@@ -245,9 +267,12 @@ class CallEventMixin:
                     'agent': leg.agent,
                     })
         if _fill(call, values):
-            call.save()
             if leg and leg.is_origin:
+                # saved now: the match reads the stored number
+                call.save()
                 cls._match_party(call, at)
+            else:
+                batch.touch(call)
 
     @classmethod
     def _get_direction(cls, batch, leg, event):
@@ -266,9 +291,9 @@ class CallEventMixin:
     def _event_ringing(cls, batch, call, leg, event, at):
         if not leg or not _fill(leg, {'ring_at': at}):
             return
-        leg.save()
+        batch.touch(leg)
         if _fill(call, {'ring_at': at}):
-            call.save()
+            batch.touch(call)
         if leg.agent and not leg.is_origin:
             cls._agent_ringing(call, leg.agent, at)
 
@@ -283,18 +308,18 @@ class CallEventMixin:
     def _event_answered(cls, batch, call, leg, event, at):
         if not leg or not _fill(leg, {'answer_at': at}):
             return
-        leg.save()
+        batch.touch(leg)
         if leg.agent:
             leg.agent.change_state('on_call', at=at)
         if not leg.is_origin:
-            cls._answer(call, leg.agent, at)
+            cls._answer(batch, call, leg.agent, at)
 
     @classmethod
-    def _answer(cls, call, agent, at):
+    def _answer(cls, batch, call, agent, at):
         "The call is answered: set the time and agent once, then pop."
         changed = _fill(call, {'answer_at': at, 'agent': agent})
         if changed:
-            call.save()
+            batch.touch(call)
         if changed and call.answer_at == at and call.agent:
             if call.direction != 'internal':
                 cls._screen_pop(call, call.agent, 'answer')
@@ -302,7 +327,7 @@ class CallEventMixin:
     @classmethod
     def _event_bridged(cls, batch, call, leg, event, at):
         if leg and not leg.is_origin and call.answer_at is None:
-            cls._answer(call, leg.agent, at)
+            cls._answer(batch, call, leg.agent, at)
 
     @classmethod
     def _event_hold(cls, batch, call, leg, event, at):
@@ -321,34 +346,44 @@ class CallEventMixin:
         if not leg or not _fill(leg, {
                     'hangup_at': at, 'hangup_cause': event.get('cause')}):
             return
-        leg.save()
+        batch.touch(leg)
         agent = leg.agent
         if agent and agent.state in AGENT_BUSY:
             agent.change_state(
                 'wrap_up' if leg.answer_at else 'ready', at=at)
-        if all(other.hangup_at for other in call.legs):
-            cls._close(call, max(other.hangup_at for other in call.legs))
+        legs = cls._legs_of(batch, call)
+        if all(other.hangup_at for other in legs):
+            cls._close(call, max(other.hangup_at for other in legs), legs)
 
     @classmethod
-    def _close(cls, call, at):
+    def _legs_of(cls, batch, call):
+        """The call's legs as stored, each replaced by the batch's copy
+        (which may hold changes not saved yet)."""
+        Leg = Pool().get('callcenter.call.leg')
+        return [batch.legs.get(leg.uniqueid, leg)
+            for leg in Leg.search([('call', '=', call.id)])]
+
+    @classmethod
+    def _close(cls, call, at, legs=None):
         at = _not_before(at, call.start_at, call.queue_join_at,
             call.answer_at)
         if not _fill(call, {'hangup_at': at}):
             return
         call.state = 'ended'
-        call.disposition = call._get_disposition()
+        call.disposition = call._get_disposition(
+            call.legs if legs is None else legs)
         if (call.disposition in {'missed', 'abandoned', 'voicemail'}
                 and call.direction != 'outbound' and not call.handling):
             call.handling = 'new'
         call.save()
         cls.load_recordings([call])
 
-    def _get_disposition(self):
+    def _get_disposition(self, legs):
         if self.answer_at:
             return 'answered'
         if self.disposition:
             return self.disposition
-        causes = {leg.hangup_cause for leg in self.legs}
+        causes = {leg.hangup_cause for leg in legs}
         if causes & BUSY_CAUSES:
             return 'busy'
         if causes & FAILED_CAUSES:
@@ -361,7 +396,7 @@ class CallEventMixin:
         queue = Queue.get_or_create(
             batch.server_id, [event.get('queue')]).get(event.get('queue'))
         if _fill(call, {'queue': queue, 'queue_join_at': at}):
-            call.save()
+            batch.touch(call)
 
     @classmethod
     def _event_queue_leave(cls, batch, call, leg, event, at):
@@ -371,14 +406,14 @@ class CallEventMixin:
     def _event_abandon(cls, batch, call, leg, event, at):
         if call.answer_at is None and _fill(
                 call, {'disposition': 'abandoned'}):
-            call.save()
+            batch.touch(call)
 
     @classmethod
     def _event_voicemail(cls, batch, call, leg, event, at):
         if call.answer_at is None and _fill(call, {
                     'disposition': 'voicemail',
                     'voicemail_box': event.get('mailbox')}):
-            call.save()
+            batch.touch(call)
 
     @classmethod
     def _event_agent_called(cls, batch, call, leg, event, at):
@@ -391,7 +426,7 @@ class CallEventMixin:
         agent = cls._event_agent(batch, event)
         if agent:
             agent.change_state('on_call', at=at)
-            cls._answer(call, agent, at)
+            cls._answer(batch, call, agent, at)
 
     @classmethod
     def _event_agent_complete(cls, batch, call, leg, event, at):
@@ -401,9 +436,7 @@ class CallEventMixin:
 
     @classmethod
     def _event_agent(cls, batch, event):
-        Agent = Pool().get('callcenter.agent')
-        interface = event.get('interface')
-        return Agent.by_interface(batch.server_id, [interface]).get(interface)
+        return batch.agent(event.get('interface'))
 
     @classmethod
     def _event_variable(cls, batch, call, leg, event, at):
@@ -413,14 +446,14 @@ class CallEventMixin:
             value = int(value) if str(value or '').isdigit() else None
         if name and value not in (None, '') and getattr(call, name) != value:
             setattr(call, name, value)
-            call.save()
+            batch.touch(call)
 
     @classmethod
     def _event_transfer(cls, batch, call, leg, event, at):
         target = event.get('target')
         if target and call.transfer_target != target:
             call.transfer_target = target
-            call.save()
+            batch.touch(call)
 
     @classmethod
     def _event_recording(cls, batch, call, leg, event, at):
@@ -434,4 +467,4 @@ class CallEventMixin:
                 event.get('filename') or f'{call.linkedid}.wav')
             changed = True
         if changed:
-            call.save()
+            batch.touch(call)
