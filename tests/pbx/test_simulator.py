@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import time
 import wave
 from pathlib import Path
 
@@ -161,6 +162,26 @@ def test_queue_pause_reason_and_status(sim_config: SimConfig) -> None:
             connect = await events.wait('AgentConnect')
             assert connect['Interface'] == 'PJSIP/1002'
             await call.finished.wait()
+    run(scenario())
+
+
+def test_pbx_clock_never_goes_back(sim_config: SimConfig) -> None:
+    """At a fast tempo a call's clock runs ahead of real time; the next
+    call, and a pause without a call, are still stamped after it, as on a
+    real Asterisk whose events never go back in time."""
+    async def scenario() -> None:
+        async with linked(sim_config) as (sim, client, events):
+            for _ in range(2):
+                call = await sim.scenario('inbound', caller=CALLER,
+                    agent='agent1')
+                await call.finished.wait()
+            await client.action('QueuePause', Interface='PJSIP/1002',
+                Paused='true', Reason='lunch')
+            await events.wait('QueueMemberPause')
+            stamps = [float(e['Timestamp']) for e in events.events
+                if e.get('Timestamp')]
+            assert stamps == sorted(stamps)
+            assert stamps[-1] > time.time() + 10   # calls ran ahead
     run(scenario())
 
 

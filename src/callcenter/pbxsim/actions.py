@@ -34,7 +34,7 @@ def _true(value: str) -> bool:
 
 
 async def ping(sim: Simulator, session: Session, h: Headers) -> Frames:
-    return [ok('', ('Ping', 'Pong'), ('Timestamp', f'{time.time():.6f}'))]
+    return [ok('', ('Ping', 'Pong'), ('Timestamp', f'{sim.pbx_time():.6f}'))]
 
 
 async def events(sim: Simulator, session: Session, h: Headers) -> Frames:
@@ -133,7 +133,7 @@ async def core_show_channels(sim: Simulator, session: Session,
         h: Headers) -> Frames:
     action_id = [('ActionID', lookup(h, 'ActionID'))]
     frames = [ok('Channels will follow', ('EventList', 'start'))]
-    now = time.time()
+    now = sim.pbx_time()
     for channel in sim.pbx.channels.values():
         seconds = int(max(now - channel.created, 0))
         frames.append([('Event', 'CoreShowChannel')] + action_id
@@ -163,7 +163,7 @@ async def queue_status(sim: Simulator, session: Session,
     action_id = [('ActionID', lookup(h, 'ActionID'))]
     wanted = lookup(h, 'Queue')
     frames = [ok('Queue status will follow', ('EventList', 'start'))]
-    now = time.time()
+    now = sim.pbx_time()
     for queue in sim.pbx.queues.values():
         if wanted and queue.name != wanted:
             continue

@@ -126,9 +126,9 @@ class Clock:
     timestamps and Cdr durations use it, so they read like the real thing
     whatever the tempo."""
 
-    def __init__(self, tempo: float) -> None:
+    def __init__(self, tempo: float, start: float | None = None) -> None:
         self.tempo = tempo
-        self.now = time.time()
+        self.now = time.time() if start is None else start
 
     async def wait(self, seconds: float | None,
             interrupt: asyncio.Event | None = None) -> bool:

@@ -63,6 +63,7 @@ class Simulator:
         #: Every action received, in order, as (name, headers).
         self.received: list[Headers] = []
         self.events_emitted = 0
+        self._latest = 0.0
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._waiters: list[tuple[str, Callable[[dict[str, str]], bool],
@@ -103,12 +104,21 @@ class Simulator:
         self.sessions.clear()
         return count
 
+    def pbx_time(self, at: float | None = None) -> float:
+        """The PBX's clock, as Asterisk stamps events: it never goes back.
+
+        It is real time, or later once calls at a fast tempo (whose own
+        clocks advance by PBX seconds) ran ahead of it: an event of a new
+        call, or one without a call, is never stamped before an event
+        already sent, so "stale event" checks downstream stay right."""
+        self._latest = max(self._latest, time.time(), at or 0.0)
+        return self._latest
+
     # events -------------------------------------------------------------
     def emit(self, name: str, privilege: str, headers: Headers,
             at: float | None = None) -> None:
         frame = encode([('Event', name), ('Privilege', f'{privilege},all'),
-            ('Timestamp', f'{time.time() if at is None else at:.6f}')]
-            + headers)
+            ('Timestamp', f'{self.pbx_time(at):.6f}')] + headers)
         self.events_emitted += 1
         for session in self.sessions:
             if session.allows(privilege):
@@ -215,7 +225,7 @@ class Simulator:
         """Start scenario ``name`` and return its call once its first
         channel exists; ``await call.finished.wait()`` for the end."""
         function, request = _SCENARIOS[name.replace('-', '_')]
-        call = Call(self.pbx, Clock(self.config.tempo),
+        call = Call(self.pbx, Clock(self.config.tempo, self.pbx_time()),
             self.config.recordings, name)
         self.calls.append(call)
         task = self._spawn(self._run(call, function, request, params),
