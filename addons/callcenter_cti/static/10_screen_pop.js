@@ -69,7 +69,8 @@
             return;
         }
         popped.add(message.call);
-        CallCenter.lastPop = {call: message.call, at: Date.now()};
+        CallCenter.lastPop = {
+            call: message.call, at: Date.now(), sent_at: message.sent_at};
         for (const tab of tabsFor(message)) {
             openTab(tab);
         }

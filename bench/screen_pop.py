@@ -1,0 +1,235 @@
+"""Screen pop latency (issue 3, CTI-03): from the ring to the form.
+
+    .venv/bin/python bench/screen_pop.py [--scale 1000000] [--calls 50]
+
+Builds (once; kept in var/bench between runs) the demo database
+``pop_bench`` with N extra customers loaded by COPY as in
+``caller_lookup.py``, serves it with trytond, runs the PBX simulator and the
+bridge in this process and logs agent1 into the web client in Chromium.
+Then, call after call from a random one of those customers: time from the
+simulator sending ``AgentCalled`` for agent1's phone (the ring) to the
+customer's form shown in agent1's browser with the customer's name in it.
+Both clocks are this host's wall clock. Last line: JSON with bench,
+customers, calls, p50_ms, p95_ms.
+"""
+import argparse
+import asyncio
+import dataclasses
+import json
+import random
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'src'))
+sys.path.insert(0, str(ROOT / 'bench'))
+
+from callcenter import database, provision, runner  # noqa: E402
+from callcenter.benchmark import bench_server  # noqa: E402
+from callcenter.pbxsim import SimConfig, Simulator  # noqa: E402
+from callcenter.services import Supervisor, wait_for_http  # noqa: E402
+import caller_lookup  # noqa: E402
+
+DB_NAME = 'pop_bench'
+CHROMIUM = '/usr/bin/chromium'
+FORM_SHOWN = """([party, name]) => {
+    const tab = Sao.Tab.tabs.get_current();
+    const record = tab && tab.screen && tab.screen.current_record;
+    if (!record || record.id !== party) {
+        return null;
+    }
+    const shown = [...tab.el[0].querySelectorAll('input')].some(
+        input => input.offsetParent !== null && input.value === name);
+    return shown ? Date.now() : null;
+}"""
+
+
+class TimedSimulator(Simulator):
+    "The simulator, noting when it sends each call's ring to an agent."
+
+    def __init__(self, config: SimConfig) -> None:
+        self.rang: dict[str, float] = {}
+        super().__init__(config)
+
+    def emit(self, name, privilege, headers, at=None):
+        if name == 'AgentCalled':
+            linkedid = dict(headers).get('Linkedid')
+            self.rang.setdefault(linkedid, time.time())
+        super().emit(name, privilege, headers, at)
+
+
+class Telephony:
+    "Simulator and bridge on an event loop of their own (a thread)."
+
+    def __init__(self, config: Path, db_name: str, server_uri: str):
+        self.config, self.db_name = config, db_name
+        self.server_uri = server_uri
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever)
+
+    def __enter__(self):
+        self.thread.start()
+        self.run(self._start())
+        return self
+
+    def __exit__(self, *exc):
+        self.run(self._stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+    def run(self, coroutine, timeout=120):
+        return asyncio.run_coroutine_threadsafe(
+            coroutine, self.loop).result(timeout)
+
+    async def _start(self):
+        from trytond.modules.callcenter_cti.bridge.bridge import (
+            Bridge, BridgeConfig)
+        self.sim = TimedSimulator(SimConfig(port=0, tempo=1.0))
+        await self.sim.__aenter__()
+        with database.connect(self.server_uri, self.db_name,
+                autocommit=True) as conn:
+            self.server_id, = conn.execute("SELECT id FROM "
+                "callcenter_pbx_server ORDER BY id LIMIT 1").fetchone()
+            conn.execute("UPDATE callcenter_pbx_server SET host = "
+                "'127.0.0.1', port = %s, secret = 'cti-secret', active = "
+                "true WHERE id = %s", (self.sim.port, self.server_id))
+            self.bridge = asyncio.create_task(
+                Bridge(self.config, self.db_name, BridgeConfig()).run())
+            async with asyncio.timeout(60):
+                while not conn.execute("SELECT link_state = 'connected' "
+                        "FROM callcenter_pbx_server WHERE id = %s",
+                        (self.server_id,)).fetchone()[0]:
+                    await asyncio.sleep(0.05)
+
+    async def _stop(self):
+        self.bridge.cancel()
+        await asyncio.gather(self.bridge, return_exceptions=True)
+        await self.sim.__aexit__(None, None, None)
+
+    async def _ring(self, number):
+        return await self.sim.scenario('inbound', caller=number,
+            agent='agent1', queue='support', talk=None, record=False)
+
+    def ring(self, number):
+        "Ring agent1 from ``number`` and keep the call up; its Linkedid."
+        return self.run(self._ring(number))
+
+    def hang_up(self, call):
+        async def hang_up():
+            self.sim.hangup(call, 'caller')
+            await call.finished.wait()
+        self.run(hang_up())
+
+
+def prepare(settings, server_uri, scale):
+    "The demo database with ``scale`` bench customers; their first id."
+    config = provision.prepare(settings, server_uri)
+    with database.connect(server_uri, DB_NAME) as conn:
+        first, count = conn.execute("SELECT MIN(id), COUNT(*) FROM "
+            "party_party WHERE code LIKE 'B%%'").fetchone()
+        if count != scale:
+            conn.execute("DELETE FROM party_party WHERE code LIKE 'B%%'")
+            conn.commit()
+            first = caller_lookup.load(conn, scale)
+    return config, first
+
+
+def log_in(page, url, db_name):
+    page.goto(f'{url}#{db_name}')
+    page.wait_for_function(
+        "[...document.querySelectorAll('.login-dialog [name=database]')]"
+        ".some(field => field.value)")
+    page.locator('#login').fill('agent1')
+    page.locator('.login-dialog button[type=submit]').click()
+    password = page.locator('input[type=password]:visible')
+    password.fill('agent1-demo')
+    password.press('Enter')
+    page.locator('#menu').wait_for(state='visible')
+    page.wait_for_function('window.CallCenter && window.CallCenter.channel')
+
+
+def measure(page, telephony, first, scale, calls):
+    rng = random.Random(caller_lookup.SEED)
+    latencies, steps = [], []
+    for _ in range(calls + 1):    # the first call warms up
+        i = rng.randrange(scale)
+        digits, _ = caller_lookup.mobile(i)
+        call = telephony.ring('+86' + digits)
+        shown = page.wait_for_function(FORM_SHOWN,
+            arg=[first + i, f'Customer {i}'], polling='raf', timeout=30000)
+        rang = telephony.sim.rang[call.linkedid]
+        pop = page.evaluate('CallCenter.lastPop')
+        latencies.append(shown.json_value() / 1000 - rang)
+        steps.append((pop['sent_at'] - rang, pop['at'] / 1000 - rang))
+        telephony.hang_up(call)
+        page.evaluate("Sao.Tab.tabs.get_current().close()")
+    published = statistics.median(s[0] for s in steps[1:]) * 1000
+    received = statistics.median(s[1] for s in steps[1:]) * 1000
+    print(f"median from the ring: published on the bus {published:.0f} ms,"
+        f" received by the page {received:.0f} ms", flush=True)
+    return [s * 1000 for s in latencies[1:]]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--scale', type=int, default=1_000_000)
+    parser.add_argument('--calls', type=int, default=50)
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+    with bench_server(DB_NAME) as (settings, server_uri):
+        settings = dataclasses.replace(settings, db_name=DB_NAME,
+            listen=f'localhost:{free_port()}')
+        started = time.perf_counter()
+        config, first = prepare(settings, server_uri, args.scale)
+        print(f"database with {args.scale} customers ready in "
+            f"{time.perf_counter() - started:.0f} s", flush=True)
+        supervisor = Supervisor()
+        try:
+            for service in runner.services(settings, config):
+                if service.name == 'web':
+                    supervisor.start(service)
+            wait_for_http(settings.url, supervisor=supervisor)
+            with Telephony(config, DB_NAME, server_uri) as telephony, \
+                    sync_playwright() as playwright:
+                chromium = playwright.chromium.launch(
+                    executable_path=CHROMIUM, headless=True,
+                    args=['--no-sandbox'])
+                page = chromium.new_page(
+                    viewport={'width': 1366, 'height': 800})
+                log_in(page, settings.url, DB_NAME)
+                latencies = measure(
+                    page, telephony, first, args.scale, args.calls)
+                chromium.close()
+        finally:
+            supervisor.stop()
+    return report(args, latencies)
+
+
+def report(args, latencies):
+    result = {
+        'bench': 'screen_pop',
+        'customers': args.scale,
+        'calls': len(latencies),
+        'p50_ms': round(statistics.median(latencies), 1),
+        'p95_ms': round(caller_lookup.percentile(latencies, 95), 1),
+        'max_ms': round(max(latencies), 1),
+        }
+    print(f"ring → customer form in Chromium over {result['calls']} calls "
+        f"at {args.scale} customers: p50 {result['p50_ms']} ms, "
+        f"p95 {result['p95_ms']} ms, max {result['max_ms']} ms")
+    print(json.dumps(result))
+    return 0
+
+
+def free_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+if __name__ == '__main__':
+    sys.exit(main())
