@@ -6,6 +6,8 @@ uniqueid), and every time is written only while it is still empty, so a
 replay after a reconnect creates nothing and moves nothing.
 """
 import base64
+import contextlib
+import contextvars
 import datetime as dt
 import logging
 import os
@@ -29,6 +31,7 @@ VARIABLES = {
     'trunk': 'trunk',
     }
 AGENT_BUSY = {'ringing', 'on_call', 'on_hold'}
+_SHARED_BATCH = contextvars.ContextVar('callcenter_event_batch', default=None)
 
 
 class _Batch:
@@ -101,7 +104,27 @@ class CallEventMixin:
         """
         cls._check_bridge_access()
         with Transaction().set_context(_check_access=False):
-            return cls._register_events(_Batch(int(server_id)), events)
+            return cls._register_events(cls._batch(server_id), events)
+
+    @classmethod
+    @contextlib.contextmanager
+    def event_batch(cls, server_id):
+        """Share the calls and legs read by the ``register_events`` called
+        inside (one transaction of the bridge) instead of reading them again
+        for every run of events between agent state changes."""
+        token = _SHARED_BATCH.set(_Batch(int(server_id)))
+        try:
+            yield
+        finally:
+            _SHARED_BATCH.reset(token)
+
+    @classmethod
+    def _batch(cls, server_id):
+        batch = _SHARED_BATCH.get()
+        if batch is None or batch.server_id != int(server_id):
+            return _Batch(int(server_id))
+        batch.agents.clear()    # their states may have changed in between
+        return batch
 
     @classmethod
     def _register_events(cls, batch, events):
@@ -132,6 +155,10 @@ class CallEventMixin:
         """
         cls._check_bridge_access()
         at = parse_time(time) or dt.datetime.now()
+        shared = _SHARED_BATCH.get()
+        if shared is not None:      # calls closed below would be stale there
+            shared.calls.clear()
+            shared.legs.clear()
         with Transaction().set_context(_check_access=False):
             batch = _Batch(int(server_id))
             cls._register_events(batch, cls._snapshot_events(channels, at))

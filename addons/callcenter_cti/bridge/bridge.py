@@ -12,6 +12,7 @@ In-process (Pool/Transaction) rather than RPC: see ``doc/bridge.rst``.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import signal
@@ -19,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import mapping
 from .client import AmiClient, ClientConfig, LinkState, LinkStatus
@@ -99,25 +100,27 @@ def _apply(pool: Any, server_id: int, items: list[Item]) -> None:
     Call = pool.get('callcenter.call')
     Agent = pool.get('callcenter.agent')
     Server = pool.get('callcenter.pbx.server')
-    index = 0
-    while index < len(items):
-        kind, payload = items[index]
-        if kind in ('events', 'states'):
-            run: list[dict[str, Any]] = []
-            while index < len(items) and items[index][0] == kind:
-                run.extend(items[index][1])
-                index += 1
+    with Call.event_batch(server_id):
+        for kind, payload in _runs(items):
             if kind == 'events':
-                Call.register_events(server_id, run)
-            else:
-                Agent.set_states([{**c, 'server': server_id} for c in run])
-            continue
-        if kind == 'sync':
-            channels, at = payload
-            Call.sync_active(server_id, channels, at)
-        elif kind == 'server':
-            Server.write([Server(server_id)], payload)
-        index += 1
+                Call.register_events(server_id, payload)
+            elif kind == 'states':
+                Agent.set_states([{**c, 'server': server_id}
+                        for c in payload])
+            elif kind == 'sync':
+                channels, at = payload
+                Call.sync_active(server_id, channels, at)
+            elif kind == 'server':
+                Server.write([Server(server_id)], payload)
+
+
+def _runs(items: list[Item]) -> Iterator[Item]:
+    "The items in order, consecutive events (or states) joined in one."
+    for kind, group in itertools.groupby(items, key=lambda item: item[0]):
+        if kind in ('events', 'states'):
+            yield kind, [p for _, payload in group for p in payload]
+        else:
+            yield from group
 
 
 class Link:
