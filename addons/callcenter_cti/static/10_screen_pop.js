@@ -6,7 +6,8 @@
  * same call does not pop again.
  *
  * What opens is decided by the server when the message carries `open`
- * (a list of {model, res_id, domain, context, mode, name}); otherwise from
+ * (a list of {model, res_id, domain, context, mode, name, view_ids}: the
+ * customer, the call panel, the new ticket…, in that order); otherwise from
  * the matched customers: one → their form; none → a new customer form
  * prefilled with the number; several → a list to choose from.
  */
@@ -60,6 +61,9 @@
         }
         if (tab.name) {
             attributes.name = tab.name;
+        }
+        if (tab.view_ids) {
+            attributes.view_ids = tab.view_ids;
         }
         return Sao.Tab.create(attributes);
     }
