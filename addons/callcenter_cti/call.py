@@ -108,7 +108,7 @@ class Call(CallEventMixin, ModelSQL, ModelView):
     legs = fields.One2Many('callcenter.call.leg', 'call', "Legs",
         readonly=True)
     recent_calls = fields.Function(fields.One2Many(
-            'callcenter.call', None, "Recent Calls",
+            'callcenter.call', None, "Recent Calls", readonly=True,
             help="The customer's last calls before this one."),
         'get_recent_calls')
 

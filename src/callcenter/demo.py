@@ -84,6 +84,7 @@ def _load(pool):
     create_team(pool, company, users)
     create_telephony(pool, company, users)
     create_customers(pool, random.Random(20260407))
+    __import__('callcenter.demo_kb').demo_kb.load(pool, company)
     return True
 
 

@@ -74,9 +74,14 @@
         }
         popped.add(message.call);
         CallCenter.lastPop = {call: message.call, at: Date.now()};
+        // Sao adds a tab once its view is loaded: open them one after the
+        // other so that they keep their order (the customer first).
+        let opened = jQuery.when();
         for (const tab of tabsFor(message)) {
-            openTab(tab);
+            const next = () => openTab(tab);
+            opened = opened.then(next, next);
         }
+        return opened;
     };
 
     CallCenter.on('callcenter.screen_pop', CallCenter.screenPop);
