@@ -107,8 +107,9 @@ class Call(CallEventMixin, ModelSQL, ModelView):
         help="Where the phone system wrote the recording.")
     legs = fields.One2Many('callcenter.call.leg', 'call', "Legs",
         readonly=True)
-    recent_calls = fields.Function(fields.One2Many(
-            'callcenter.call', None, "Recent Calls", readonly=True,
+    # Many2Many: a computed One2Many would need a setter.
+    recent_calls = fields.Function(fields.Many2Many(
+            'callcenter.call', None, None, "Recent Calls", readonly=True,
             help="The customer's last calls before this one."),
         'get_recent_calls')
 
