@@ -33,6 +33,7 @@ HANDLINGS = [
     ('called_back', "Called Back"),
     ('closed', "Closed"),
     ]
+RECENT_CALLS = 10
 TO_HANDLE = {'missed', 'abandoned', 'voicemail'}
 _TIMES = {'start_at', 'queue_join_at', 'answer_at', 'hangup_at'}
 
@@ -106,6 +107,11 @@ class Call(CallEventMixin, ModelSQL, ModelView):
         help="Where the phone system wrote the recording.")
     legs = fields.One2Many('callcenter.call.leg', 'call', "Legs",
         readonly=True)
+    # Many2Many: a computed One2Many would need a setter.
+    recent_calls = fields.Function(fields.Many2Many(
+            'callcenter.call', None, None, "Recent Calls", readonly=True,
+            help="The customer's last calls before this one."),
+        'get_recent_calls')
 
     @classmethod
     def __setup__(cls):
@@ -128,6 +134,10 @@ class Call(CallEventMixin, ModelSQL, ModelView):
                 'associate_number': {
                     'invisible': ~Eval('party') | ~Eval('number'),
                     'depends': ['party', 'number'],
+                    },
+                'relink_wizard': {
+                    'invisible': ~Eval('number'),
+                    'depends': ['number'],
                     },
                 })
         for name in ('register_events', 'sync_active', 'match_number'):
@@ -175,6 +185,22 @@ class Call(CallEventMixin, ModelSQL, ModelView):
     def get_parties(cls, calls, name):
         return {c.id: cls.match_number(c.number) if c.number else []
             for c in calls}
+
+    @classmethod
+    def get_recent_calls(cls, calls, name):
+        "The last calls of the same customer (or number), this one excluded."
+        return {c.id: [r.id for r in cls.search(
+                        c._recent_calls_domain(), limit=RECENT_CALLS)]
+            for c in calls}
+
+    def _recent_calls_domain(self):
+        if self.party:
+            same = ('party', '=', self.party.id)
+        elif self.number:
+            same = ('number', '=', self.number)
+        else:
+            return [('id', '=', -1)]
+        return [same, ('id', '!=', self.id)]
 
     def compute_fields(self, field_names=None):
         values = super().compute_fields(field_names=field_names)
@@ -262,6 +288,46 @@ class Call(CallEventMixin, ModelSQL, ModelView):
             'ivr': call.ivr_digits,
             'purpose': call.purpose,
             'pop': agent.preferred_pop if agent else 'customer',
+            'open': cls._screen_pop_tabs(call, parties, agent),
+            }
+
+    @classmethod
+    def _screen_pop_tabs(cls, call, parties, agent=None):
+        "The tabs the pop opens, in order: the customer(s), then the panel."
+        return cls._customer_tabs(call, parties) + [cls._panel_tab(call)]
+
+    @classmethod
+    def _customer_tabs(cls, call, parties):
+        """One customer → their form; several → a list to choose from;
+        none → a new customer form prefilled with the number."""
+        if len(parties) == 1:
+            return [{'model': 'party.party', 'res_id': parties[0]}]
+        if parties:
+            return [{'model': 'party.party', 'mode': ['tree', 'form'],
+                    'domain': [['id', 'in', parties]],
+                    'name': gettext('callcenter_cti.msg_pop_customers',
+                        number=call.number)}]
+        if not call.number:
+            return []
+        region, _ = Pool().get('party.contact_mechanism')._phone_settings()
+        key = phone.normalize(call.number, region) or call.number
+        return [{'model': 'party.party', 'mode': ['form'], 'context': {
+                    # No default address: the phone's country is read from
+                    # the party's addresses, which a blank address lacks.
+                    'default_addresses': [],
+                    'default_contact_mechanisms': [{
+                            'type': phone.phone_type(key), 'value': key}],
+                    }}]
+
+    @classmethod
+    def _panel_tab(cls, call):
+        "The call panel: the call's own form in its panel view."
+        ModelData = Pool().get('ir.model.data')
+        return {
+            'model': cls.__name__, 'res_id': call.id, 'mode': ['form'],
+            'view_ids': [ModelData.get_id(
+                    'callcenter_cti', 'call_view_form_panel')],
+            'name': call.number or call.linkedid,
             }
 
     @classmethod
@@ -311,14 +377,19 @@ class Call(CallEventMixin, ModelSQL, ModelView):
         if party is not None:
             cls.relink(calls, party)
 
-    def _get_number_mechanism(self, party):
+    def _get_number_mechanism(self, party=None):
+        "Values of a contact mechanism with the number (for ``party``)."
         region, _ = Pool().get('party.contact_mechanism')._phone_settings()
         key = phone.normalize(self.number, region)
-        return {
-            'party': party.id,
-            'type': phone.phone_type(key),
-            'value': key,
-            }
+        values = {'type': phone.phone_type(key), 'value': key}
+        if party:
+            values['party'] = party.id
+        return values
+
+    @classmethod
+    @ModelView.button_action('callcenter_cti.wizard_call_relink')
+    def relink_wizard(cls, calls):
+        pass
 
     @classmethod
     def relink(cls, calls, party):

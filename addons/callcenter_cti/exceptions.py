@@ -8,3 +8,7 @@ class CallNumberError(UserError):
 
 class BridgeAccessError(AccessError):
     pass
+
+
+class CallRelinkError(UserError):
+    pass

@@ -15,10 +15,12 @@ from trytond.modules.callcenter_cti.bridge.bridge import Bridge, BridgeConfig
 from test_bridge import Db
 
 pytestmark = pytest.mark.browser
+# The customer's tab, wherever the call panel opened after it.
 CURRENT_RECORD = """() => {
-    const tab = Sao.Tab.tabs.get_current();
-    const record = tab && tab.screen && tab.screen.current_record;
-    if (!record || tab.screen.model_name !== 'party.party') {
+    const tab = [...Sao.Tab.tabs].find(
+        t => t.screen && t.screen.model_name === 'party.party');
+    const record = tab && tab.screen.current_record;
+    if (!record) {
         return null;
     }
     const mechanisms = record.field_get_client('contact_mechanisms') || [];

@@ -6,7 +6,8 @@
  * same call does not pop again.
  *
  * What opens is decided by the server when the message carries `open`
- * (a list of {model, res_id, domain, context, mode, name}); otherwise from
+ * (a list of {model, res_id, domain, context, mode, name, view_ids}: the
+ * customer, the call panel, the new ticket…, in that order); otherwise from
  * the matched customers: one → their form; none → a new customer form
  * prefilled with the number; several → a list to choose from.
  */
@@ -61,6 +62,9 @@
         if (tab.name) {
             attributes.name = tab.name;
         }
+        if (tab.view_ids) {
+            attributes.view_ids = tab.view_ids;
+        }
         return Sao.Tab.create(attributes);
     }
 
@@ -71,9 +75,14 @@
         popped.add(message.call);
         CallCenter.lastPop = {
             call: message.call, at: Date.now(), sent_at: message.sent_at};
+        // Sao adds a tab once its view is loaded: open them one after the
+        // other so that they keep their order (the customer first).
+        let opened = jQuery.when();
         for (const tab of tabsFor(message)) {
-            openTab(tab);
+            const next = () => openTab(tab);
+            opened = opened.then(next, next);
         }
+        return opened;
     };
 
     CallCenter.on('callcenter.screen_pop', CallCenter.screenPop);

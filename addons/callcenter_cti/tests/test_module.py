@@ -289,7 +289,10 @@ class CallCenterCtiTestCase(CompanyTestMixin, ModuleTestCase):
                 'event': 'ring', 'number': '+8613800138000',
                 'direction': 'inbound', 'party': None,
                 'parties': [first.id, second.id], 'queue': 'support',
-                'ivr': '2', 'purpose': None, 'pop': 'customer'})
+                'ivr': '2', 'purpose': None, 'pop': 'customer',
+                'open': message['open']})
+        self.assertEqual([t['model'] for t in message['open']],
+            ['party.party', 'callcenter.call'])
         self.assertEqual(
             Call._screen_pop(call, agent, 'answer'), f'user:{agent.user.id}')
 

@@ -12,6 +12,7 @@ from .tools import KbFixturesMixin, docx_bytes, pdf_bytes
 class CallCenterKbTestCase(KbFixturesMixin, ModuleTestCase):
     "Test Call Center Knowledge Base module"
     module = 'callcenter_kb'
+    extras = ['callcenter_cti', 'callcenter_ticket']
 
     @with_transaction()
     def test_category_full_name(self):

@@ -17,6 +17,7 @@ from .tools import (
 class CallCenterTicketTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Call Center Ticket module"
     module = 'callcenter_ticket'
+    extras = ['callcenter_cti']
 
     @with_transaction()
     def test_ticket_types_ordered_by_sequence(self):
