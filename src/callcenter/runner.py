@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from . import database, demo, provision, tryton
+from . import database, demo, demo_kb, provision, tryton
 from .services import Service, Supervisor, wait_for_http
 
 logger = logging.getLogger(__name__)
@@ -54,4 +54,7 @@ def print_welcome(settings) -> None:
         ]
     for user in demo.USERS:
         lines.append(f"  {user.login:<10} {user.password:<14} {user.role}")
+    for login, _, group in demo_kb.USERS:
+        role = group.removeprefix('group_').replace('_', ' ')
+        lines.append(f"  {login:<10} {login + '-demo':<14} {role}")
     print('\n'.join(lines) + '\n', flush=True)
