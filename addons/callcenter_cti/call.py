@@ -300,8 +300,11 @@ class Call(CallEventMixin, ModelSQL, ModelView):
     def _customer_tabs(cls, call, parties):
         """One customer → their form; several → a list to choose from;
         none → a new customer form prefilled with the number."""
+        card = Pool().get('ir.model.data').get_id(
+            'callcenter_cti', 'party_view_form_pop')
         if len(parties) == 1:
-            return [{'model': 'party.party', 'res_id': parties[0]}]
+            return [{'model': 'party.party', 'res_id': parties[0],
+                    'mode': ['form'], 'view_ids': [card]}]
         if parties:
             return [{'model': 'party.party', 'mode': ['tree', 'form'],
                     'domain': [['id', 'in', parties]],
@@ -311,7 +314,8 @@ class Call(CallEventMixin, ModelSQL, ModelView):
             return []
         region, _ = Pool().get('party.contact_mechanism')._phone_settings()
         key = phone.normalize(call.number, region) or call.number
-        return [{'model': 'party.party', 'mode': ['form'], 'context': {
+        return [{'model': 'party.party', 'mode': ['form'],
+                'view_ids': [card], 'context': {
                     # No default address: the phone's country is read from
                     # the party's addresses, which a blank address lacks.
                     'default_addresses': [],

@@ -133,7 +133,9 @@ class CallPanelTestCase(unittest.TestCase):
         call = ring(server, '1700000000.1')
         tabs = Call._screen_pop_message(call, 'ring', agent)['open']
         self.assertEqual(tabs, [
-                {'model': 'party.party', 'res_id': party.id},
+                {'model': 'party.party', 'res_id': party.id,
+                    'mode': ['form'], 'view_ids': [ModelData.get_id(
+                            'callcenter_cti', 'party_view_form_pop')]},
                 {'model': 'callcenter.call', 'res_id': call.id,
                     'mode': ['form'], 'name': '+8613800138000',
                     'view_ids': [ModelData.get_id(
