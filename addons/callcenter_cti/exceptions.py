@@ -8,3 +8,11 @@ class CallNumberError(UserError):
 
 class BridgeAccessError(AccessError):
     pass
+
+
+class CommandError(UserError):
+    pass
+
+
+class CommandAccessError(AccessError):
+    pass
