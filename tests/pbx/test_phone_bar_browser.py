@@ -81,7 +81,8 @@ def test_click_to_dial_customer(agent1_bar: Any, suite: Any,
 
 def test_not_ready_then_ready(agent1_bar: Any, suite: Any,
         tmp_path: Path) -> None:
-    "Not ready with a reason pauses the queue member; ready unpauses it"
+    """Not ready with a reason pauses the queue member; ready unpauses it;
+    a refused command shows in the bar"""
     page = agent1_bar
     bar = page.locator('#cc-phone-bar')
     with Telephony(suite, tmp_path) as telephony:
@@ -104,3 +105,35 @@ def test_not_ready_then_ready(agent1_bar: Any, suite: Any,
         assert telephony.db.one("SELECT count(*) FROM callcenter_agent_state"
             " WHERE agent = %s AND state = 'not_ready' AND reason = 'Lunch'"
             " AND \"end\" IS NOT NULL", telephony.db.agent('agent1'))[0] >= 1
+        bar.locator('[data-action=hangup]').click()
+        alert = bar.locator('.cc-alert[data-kind=error]')
+        alert.wait_for(timeout=30000)
+        assert 'no call on the phone of PJSIP/1001' in alert.inner_text()
+
+
+def test_directory_live_states(agent1_bar: Any, suite: Any,
+        tmp_path: Path) -> None:
+    "The transfer directory filters agents and follows their states live"
+    page = agent1_bar
+    with Telephony(suite, tmp_path) as telephony:
+        page.locator('#cc-phone-bar [data-action=transfer]').click()
+        directory = page.locator('#cc-directory')
+        agent2 = directory.locator(
+            f'tr[data-agent="{telephony.db.agent("agent2")}"]')
+        agent2.wait_for()
+        directory.locator('.cc-search').fill('1003')
+        agent2.wait_for(state='detached')
+        assert directory.locator('tbody tr').count() == 1
+        directory.locator('.cc-search').fill('')
+        agent2.wait_for()
+        telephony.call(_pause(telephony, 'agent2', 'Training')).result(30)
+        page.wait_for_function("document.querySelector('#cc-directory "
+            f"tr[data-agent=\"{telephony.db.agent('agent2')}\"]')"
+            "?.dataset.state === 'not_ready'", timeout=30000)
+        assert 'Training' in agent2.locator('.cc-agent-state').inner_text()
+        telephony.call(_pause(telephony, 'agent2', '')).result(30)
+
+
+async def _pause(telephony: Telephony, agent: str, reason: str) -> None:
+    "The phone system pauses (a reason) or unpauses (none) the agent."
+    assert telephony.sim.pause(agent, paused=bool(reason), reason=reason)

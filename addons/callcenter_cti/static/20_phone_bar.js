@@ -151,21 +151,30 @@
     }
 
     // state over the bus ----------------------------------------------------
+    function update(agent, message) {
+        Object.assign(agent, {
+            state: message.state, reason: message.reason, since: message.since,
+        });
+    }
+
+    // Own state: the agent's user channel.
     function onState(message) {
+        if (bar.agent && message.agent === bar.agent.id) {
+            update(bar.agent, message);
+            render();
+        }
+    }
+
+    // Everyone's state: the directory channel.
+    function onDirectoryState(message) {
+        if (!CallCenter.isFresh(message)) {
+            return;
+        }
+        CallCenter.seen.add(message.message_id);
         const known = bar.agents.get(message.agent);
         if (known) {
-            Object.assign(known, {
-                state: message.state, reason: message.reason,
-                since: message.since,
-            });
+            update(known, message);
             renderDirectory();
-        }
-        if (bar.agent && message.agent === bar.agent.id) {
-            Object.assign(bar.agent, {
-                state: message.state, reason: message.reason,
-                since: message.since,
-            });
-            render();
         }
     }
 
@@ -297,7 +306,7 @@
             return;
         }
         bar.started = true;
-        Sao.Bus.register(DIRECTORY, message => CallCenter.dispatch(message));
+        Sao.Bus.register(DIRECTORY, onDirectoryState);
         rpc('phone_bar', []).then(agent => {
             if (!agent) {
                 return;
