@@ -24,12 +24,16 @@ POPS = [
     ('customer', "Customer"),
     ('ticket', "Ticket"),
     ]
+#: Bus channel of every agent's state, for the phone bar's directory. It is
+#: not a user channel, so it carries no caller data: ids, extensions, states.
+DIRECTORY_CHANNEL = 'callcenter.agent_states'
 
 
-def publish(user_id, message):
-    "Send ``message`` on the user's own bus channel, delivered at commit."
+def publish(user_id, message, channel=None):
+    """Send ``message`` on the user's own bus channel (or ``channel``),
+    delivered at commit."""
     message['sent_at'] = time.time()
-    channel = f'user:{user_id}'
+    channel = channel or f'user:{user_id}'
     Bus.publish(channel, message)
     return channel
 
@@ -145,6 +149,7 @@ class Agent(DeactivableMixin, ModelSQL, ModelView):
         self.__class__.write([self], {
                 'state': state, 'state_reason': reason, 'state_since': at})
         publish(self.user.id, self._state_message())
+        publish(None, self._state_message(), DIRECTORY_CHANNEL)
         return True
 
     def _log_state(self, state, reason, at):

@@ -11,4 +11,9 @@ class BridgeAccessError(AccessError):
 
 
 class CallRelinkError(UserError):
+class CommandError(UserError):
+    pass
+
+
+class CommandAccessError(AccessError):
     pass

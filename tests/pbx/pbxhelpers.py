@@ -3,9 +3,12 @@ recorder and a simulator with a logged-in client."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import json
+import urllib.request
 from pathlib import Path
-from typing import AsyncIterator, Awaitable, TypeVar
+from typing import Any, AsyncIterator, Awaitable, TypeVar
 
 from callcenter.pbxsim import SimConfig, Simulator
 from trytond.modules.callcenter_cti.bridge.client import (
@@ -77,3 +80,36 @@ async def linked(config: SimConfig, **client_options: object,
         async with client:
             await client.wait_connected(5)
             yield sim, client, recorder
+
+
+class RpcError(Exception):
+    "An error answered by trytond: ``(name, arguments)``."
+
+
+class Rpc:
+    """JSON-RPC to the served suite as one user, as the web client does."""
+
+    def __init__(self, suite: Any, login: str, password: str) -> None:
+        self.url = f'{suite.url}{suite.db_name}/rpc/'
+        self.auth: str | None = None
+        uid, token = self._post('common.db.login',
+            [login, {'password': password}, 'en'])[:2]
+        self.auth = 'Session ' + base64.b64encode(
+            f'{login}:{uid}:{token}'.encode()).decode()
+        self.context = self.call('model.res.user.get_preferences', True)
+
+    def call(self, method: str, *params: Any) -> Any:
+        return self._post(method, [*params, getattr(self, 'context', {})])
+
+    def _post(self, method: str, params: list[Any]) -> Any:
+        headers = {'Content-Type': 'application/json'}
+        if self.auth:
+            headers['Authorization'] = self.auth
+        request = urllib.request.Request(self.url, headers=headers,
+            data=json.dumps({'id': 1, 'method': method,
+                    'params': params}).encode())
+        with urllib.request.urlopen(request, timeout=60) as response:
+            answer = json.loads(response.read())
+        if answer.get('error'):
+            raise RpcError(*answer['error'])
+        return answer['result']

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import mapping
+from . import commands, mapping
 from .client import AmiClient, ClientConfig, LinkState, LinkStatus
 
 __all__ = ['Bridge', 'BridgeConfig', 'Tryton', 'main']
@@ -136,6 +136,8 @@ class Link:
         self.fresh: dict[str, str | None] | None = None
         self.event_written = 0.0
         self.client: AmiClient | None = None
+        #: Set by a NOTIFY of a queued phone command (see ``commands``).
+        self.commands_wake = asyncio.Event()
 
     def push(self, kind: str, payload: Any, size: int = 1) -> None:
         self.items.append((kind, payload))
@@ -160,8 +162,13 @@ class Bridge:
             logger.warning("no active PBX server record: nothing to bridge")
         async with asyncio.TaskGroup() as group:
             for server in servers:
-                group.create_task(self._serve(Link(server)),
+                link = self.links[server['id']] = Link(server)
+                group.create_task(self._serve(link),
                     name=f'bridge-{server["id"]}')
+                group.create_task(commands.pump(self, link),
+                    name=f'commands-{server["id"]}')
+            if servers:
+                group.create_task(commands.listen(self), name='listen')
             await asyncio.Event().wait()
 
     async def _serve(self, link: Link) -> None:

@@ -1,0 +1,219 @@
+"""Phone commands of the agents → AMI actions, never replayed.
+
+``callcenter.pbx.command`` records are queued by the modules, which
+``NOTIFY`` the PostgreSQL channel :data:`CHANNEL` at commit. The bridge
+``LISTEN`` s on a connection of its own (:func:`listen`) and falls back to a
+slow poll, so a lost notification only delays a command. Per link,
+:func:`pump` takes the queued commands once the link is up (they are
+marked *sent* and committed first), writes their AMI actions and records
+*done* or *failed* with Asterisk's message. A command still *sent* when a
+link (re)connects failed with its link: it is never sent again.
+
+How the agents' actions map to Asterisk (contexts of
+``config/asterisk/extensions.conf``):
+
+* dial: ``Originate`` of the agent's interface into ``outbound`` with the
+  customer's number as extension, as in the click-to-dial capture;
+* hang up: ``Hangup`` of the agent's channel;
+* blind / attended transfer: ``BlindTransfer`` / ``Atxfer`` of the agent's
+  channel to the target's extension in ``agents``;
+* pickup: ``Originate`` of the agent's interface to ``*8<extension>`` in
+  ``agents`` (the dialplan runs ``Pickup()``);
+* ready / not ready: ``QueuePause`` of the interface in all its queues,
+  with the reason;
+* queue login / logout: ``QueueAdd`` / ``QueueRemove`` per queue of the
+  agent (already in / not in counts as done).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from .client import AmiClient
+from .link import AmiError, ConnectionLost, LinkState, NotConnected
+
+if TYPE_CHECKING:
+    from .bridge import Bridge, Link
+
+__all__ = ['CHANNEL', 'actions_of', 'agent_channel', 'listen', 'pump']
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = 'callcenter_pbx_command'
+OUTBOUND_CONTEXT = 'outbound'
+AGENT_CONTEXT = 'agents'
+PICKUP_PREFIX = '*8'
+#: Seconds between two looks at the queue when no NOTIFY came.
+POLL_INTERVAL = 5.0
+#: ms the agent's phone rings for an Originate.
+ORIGINATE_TIMEOUT = '30000'
+#: Asterisk errors that leave the phone as asked (idempotent queue moves).
+ALREADY = ('already there', 'not there')
+LINK_LOST = 'link lost; not retried'
+NOT_SENT = 'link down; not sent'
+NO_CALL = 'no call on the phone of {interface}'
+Action = tuple[str, dict[str, str]]
+
+
+def actions_of(command: dict[str, Any]) -> list[Action]:
+    "The AMI actions (name, headers) of a command; ``channel`` filled later."
+    action, params = command['action'], command['parameters']
+    interface = command['interface']
+    if action == 'originate':
+        return [_originate(command, OUTBOUND_CONTEXT, params['number'])]
+    if action == 'pickup':
+        return [_originate(command, AGENT_CONTEXT,
+                PICKUP_PREFIX + params['extension'])]
+    if action in ('pause', 'unpause'):
+        headers = {'Interface': interface,
+            'Paused': 'true' if action == 'pause' else 'false'}
+        if action == 'pause':
+            headers['Reason'] = params.get('reason', '')
+        return [('QueuePause', headers)]
+    if action in ('queue_add', 'queue_remove'):
+        name = 'QueueAdd' if action == 'queue_add' else 'QueueRemove'
+        extra = {'MemberName': command['name']} if (
+            action == 'queue_add') else {}
+        return [(name, {'Queue': q, 'Interface': interface, **extra})
+            for q in command['queues']]
+    if action == 'hangup':
+        return [('Hangup', {'Channel': ''})]
+    if action in ('blind_transfer', 'attended_transfer'):
+        name = 'BlindTransfer' if action == 'blind_transfer' else 'Atxfer'
+        return [(name, {'Channel': '', 'Exten': params['extension'],
+                    'Context': AGENT_CONTEXT})]
+    raise ValueError(f'unknown command {action!r}')
+
+
+def _originate(command: dict[str, Any], context: str, exten: str) -> Action:
+    return ('Originate', {'Channel': command['interface'],
+            'Context': context, 'Exten': exten, 'Priority': '1',
+            'CallerID': f'"{command["name"]}" <{command["extension"]}>',
+            'Timeout': ORIGINATE_TIMEOUT, 'Async': 'true',
+            'Variable': f'CALLCENTER_AGENT={command["extension"]}'})
+
+
+async def agent_channel(client: AmiClient, interface: str) -> str | None:
+    """The agent's channel in a call: ``PJSIP/1001-0000002a`` for
+    ``PJSIP/1001``, ``Local/1001@agents-00000002;1`` for a Local one."""
+    prefix = interface.removesuffix('/n') + '-'
+    answer = await client.action('CoreShowChannels')
+    found = [m for m in answer.events
+        if (m.get('Channel') or '').startswith(prefix)]
+    found.sort(key=lambda m: m.get('ChannelState') != '6')
+    return found[0].get('Channel') if found else None
+
+
+async def execute(client: AmiClient, command: dict[str, Any],
+        ) -> tuple[bool, str]:
+    "Send the command's actions; (ok, Asterisk's message or ours)."
+    message = ''
+    for name, headers in actions_of(command):
+        if 'Channel' in headers and not headers['Channel']:
+            channel = await agent_channel(client, command['interface'])
+            if channel is None:
+                return False, NO_CALL.format(interface=command['interface'])
+            headers = {**headers, 'Channel': channel}
+        response = await client.action(name, check=False, **headers)
+        message = response.get('Message') or ''
+        if not response.success and not message.lower().endswith(ALREADY):
+            return False, message or f'{name} refused'
+    return True, message
+
+
+async def run_one(client: AmiClient, command: dict[str, Any]) -> dict[str, Any]:
+    "Execute one command, turning link errors into a final answer."
+    try:
+        ok, message = await execute(client, command)
+    except NotConnected:
+        ok, message = False, NOT_SENT
+    except (ConnectionLost, TimeoutError):
+        ok, message = False, LINK_LOST
+    except AmiError as error:
+        ok, message = False, str(error)
+    logger.info("command %s (%s of %s): %s %s", command['id'],
+        command['action'], command['interface'], 'done' if ok else 'failed',
+        message)
+    return {'id': command['id'], 'ok': ok, 'message': message}
+
+
+def _take(pool: Any, server_id: int, new_session: bool) -> list[Any]:
+    Command = pool.get('callcenter.pbx.command')
+    if new_session:
+        Command.fail_unanswered(server_id)
+    return Command.take(server_id)
+
+
+def _finish(pool: Any, results: list[dict[str, Any]]) -> None:
+    pool.get('callcenter.pbx.command').finish(results)
+
+
+async def pump(bridge: Bridge, link: Link) -> None:
+    """Send the link's commands whenever woken and the link is up."""
+    session: float | None = None
+    while True:
+        await _wait(link.commands_wake, POLL_INTERVAL)
+        client = link.client
+        if client is None or client.status.state is not LinkState.CONNECTED:
+            continue
+        try:
+            await _serve_once(bridge, link, client, client.status.at != session)
+            session = client.status.at
+        except Exception:
+            logger.exception("PBX server %s: phone commands failed",
+                link.server_id)
+            link.commands_wake.set()
+            await asyncio.sleep(1)
+
+
+async def _serve_once(bridge: Bridge, link: Link, client: AmiClient,
+        new_session: bool) -> None:
+    commands = await asyncio.to_thread(bridge.tryton.call, _take,
+        link.server_id, new_session)
+    results = [await run_one(client, c) for c in commands]
+    if results:
+        await asyncio.to_thread(bridge.tryton.call, _finish, results)
+
+
+async def _wait(event: asyncio.Event, timeout: float) -> None:
+    try:
+        async with asyncio.timeout(timeout):
+            await event.wait()
+    except TimeoutError:
+        pass
+    event.clear()
+
+
+def _conninfo(pool: Any) -> str:
+    from trytond import backend
+    return backend.Database._connection_params(pool.database_name)['conninfo']
+
+
+async def listen(bridge: Bridge) -> None:
+    """Wake the links' pumps on each NOTIFY of :data:`CHANNEL`; reconnect
+    after a lost database connection (the pumps poll meanwhile)."""
+    import psycopg
+    conninfo = await asyncio.to_thread(bridge.tryton.call, _conninfo)
+    while True:
+        try:
+            async with await psycopg.AsyncConnection.connect(
+                    conninfo, autocommit=True) as conn:
+                await conn.execute(f'LISTEN {CHANNEL}')
+                _wake_all(bridge)
+                async for notify in conn.notifies():
+                    _wake(bridge, notify.payload)
+        except Exception as error:  # the pumps poll meanwhile
+            logger.warning("LISTEN %s lost: %s; retrying", CHANNEL, error)
+            await asyncio.sleep(POLL_INTERVAL)
+
+
+def _wake(bridge: Bridge, payload: str) -> None:
+    link = bridge.links.get(int(payload)) if payload.isdigit() else None
+    if link is not None:
+        link.commands_wake.set()
+
+
+def _wake_all(bridge: Bridge) -> None:
+    for link in bridge.links.values():
+        link.commands_wake.set()
