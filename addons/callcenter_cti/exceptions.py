@@ -11,6 +11,9 @@ class BridgeAccessError(AccessError):
 
 
 class CallRelinkError(UserError):
+    pass
+
+
 class CommandError(UserError):
     pass
 

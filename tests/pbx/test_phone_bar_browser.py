@@ -137,3 +137,25 @@ def test_directory_live_states(agent1_bar: Any, suite: Any,
 async def _pause(telephony: Telephony, agent: str, reason: str) -> None:
     "The phone system pauses (a reason) or unpauses (none) the agent."
     assert telephony.sim.pause(agent, paused=bool(reason), reason=reason)
+
+
+def test_call_back_missed_call(agent1_bar: Any, suite: Any,
+        tmp_path: Path) -> None:
+    "Call Back on a missed call dials the caller from the agent's phone"
+    page = agent1_bar
+    number = '+8613700137000'
+    with Telephony(suite, tmp_path) as telephony:
+        call, = telephony.db.one("INSERT INTO callcenter_call (server, "
+            "linkedid, caller, direction, state, disposition, handling, "
+            "agent, start_at, create_uid, create_date) VALUES (%s, "
+            "'missed-1', %s, 'inbound', 'ended', 'missed', 'new', %s, "
+            "now(), 0, now()) RETURNING id", telephony.db.server_id, number,
+            telephony.db.agent('agent1'))
+        page.evaluate("call => Sao.Tab.create({model: 'callcenter.call', "
+            "res_id: call, mode: ['form']})", call)
+        page.get_by_role('button', name='Call Back').click()
+        originate = telephony.call(telephony.sim.wait_action('Originate',
+                lambda h: h.get('exten') == number)).result(30)
+        assert originate['channel'] == 'PJSIP/1001'
+        assert telephony.db.one("SELECT handling FROM callcenter_call"
+            " WHERE id = %s", call)[0] == 'called_back'

@@ -185,6 +185,8 @@
 
     CallCenter.on('callcenter.agent_state', onState);
     CallCenter.on('callcenter.command_failed', onFailure);
+    // "Call Back" on a missed call or voicemail asks this page to dial.
+    CallCenter.on('callcenter.dial', message => dial(message.number));
 
     // directory -------------------------------------------------------------
     function openDirectory(purpose) {
