@@ -12,6 +12,7 @@
 
     const CallCenter = window.CallCenter = {
         loadedAt: Date.now() / 1000,
+        clockSkew: CLOCK_SKEW,
         handlers: new Map(),
         seen: new Set(),
         channel: null,
