@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from . import tryton
+from . import demo_tickets, tryton
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ def _load(pool):
     create_team(pool, company, users)
     create_telephony(pool, company, users)
     create_customers(pool, random.Random(20260407))
+    demo_tickets.load(pool, company)
     return True
 
 
