@@ -11,3 +11,7 @@ class CalendarError(ValidationError):
 
 class RequiredAttributeError(ValidationError):
     pass
+
+
+class DocumentTemplateError(ValidationError):
+    pass
