@@ -4,6 +4,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .exceptions import RequiredAttributeError
+from .follow_up import SALES_STAGES
 
 try:
     from pypinyin import Style, lazy_pinyin
@@ -74,6 +75,12 @@ class Party(metaclass=PoolMeta):
         help="Name, pinyin spelling and initials, for quick search.")
     tickets = fields.One2Many('callcenter.ticket', 'party', "Tickets",
         readonly=True)
+    sales_stage = fields.Selection(
+        [(None, "")] + SALES_STAGES, "Sales Stage", sort=False,
+        help="Where the customer stands in the sales funnel; the latest "
+        "follow-up with a stage sets it.")
+    follow_ups = fields.One2Many(
+        'callcenter.customer.follow_up', 'party', "Follow-ups")
 
     @classmethod
     def __setup__(cls):
