@@ -15,3 +15,11 @@ class RequiredAttributeError(ValidationError):
 
 class DocumentTemplateError(ValidationError):
     pass
+
+
+class SLAExtensionDecisionError(ValidationError):
+    pass
+
+
+class SLAExtensionReasonError(ValidationError):
+    pass
