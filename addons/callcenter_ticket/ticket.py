@@ -148,6 +148,13 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
             'reassign': visible(*OPEN_STATES),
             }
 
+    @classmethod
+    def view_attributes(cls):
+        "Overdue tickets in red; PYSON must come from here to be encoded."
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('overdue', False), 'danger', '')),
+            ]
+
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
