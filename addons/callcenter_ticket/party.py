@@ -81,6 +81,9 @@ class Party(metaclass=PoolMeta):
         "follow-up with a stage sets it.")
     follow_ups = fields.One2Many(
         'callcenter.customer.follow_up', 'party', "Follow-ups")
+    funnel_count = fields.Function(fields.Integer("Customers",
+            help="1 for each customer, summed by the sales funnel graph."),
+        'get_funnel_count')
 
     @classmethod
     def __setup__(cls):
@@ -88,6 +91,10 @@ class Party(metaclass=PoolMeta):
         t = cls.__table__()
         cls._sql_indexes.add(
             Index(t, (t.search_key, Index.Similarity())))
+
+    @classmethod
+    def get_funnel_count(cls, parties, name):
+        return {p.id: 1 for p in parties}
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -44,7 +44,7 @@ class TicketStatistics(ModelSQL, ModelView):
     state = fields.Selection([(None, "")] + STATES, "State", readonly=True)
     agent = fields.Many2One('res.user', "Agent", readonly=True)
     team = fields.Many2One('callcenter.team', "Team", readonly=True)
-    name = fields.Function(fields.Char("Group"), 'get_name')
+    group_label = fields.Function(fields.Char("Group"), 'get_group_label')
     count = fields.Integer("Tickets", readonly=True)
     response_hours = fields.Float("Average Response Hours", digits=(16, 2),
         readonly=True,
@@ -147,7 +147,7 @@ class TicketStatistics(ModelSQL, ModelView):
             return date - dt.timedelta(days=date.weekday())
         return date
 
-    def get_name(self, name):
+    def get_group_label(self, name):
         "The label of the group: its type, state, agent or team."
         if self.state:
             return dict(self.fields_get(['state'])['state']['selection'])[

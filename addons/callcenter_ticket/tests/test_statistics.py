@@ -58,7 +58,7 @@ class TicketStatisticsTestCase(_DBTestCase):
         self.assertEqual(row.breached, 1)
         self.assertAlmostEqual(row.breach_rate, 0.5)
         self.assertEqual(row.period, dt.date(2026, 11, 1))
-        self.assertEqual(row.name, "Complaint")
+        self.assertEqual(row.group_label, "Complaint")
         self.assertEqual(rows[consult.id].count, 1)
         self.assertIsNone(rows[consult.id].response_hours)
         self.assertEqual(rows[consult.id].breach_rate, 0)
@@ -91,7 +91,7 @@ class TicketStatisticsTestCase(_DBTestCase):
         self.assertEqual(
             {k: r.count for k, r in daily.items()},
             {'resolved': 2, 'in_progress': 1})
-        self.assertEqual(daily['resolved'].name, "Resolved")
+        self.assertEqual(daily['resolved'].group_label, "Resolved")
 
     @with_transaction()
     def test_by_team(self):
