@@ -104,6 +104,9 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
                     (t.state, Index.Equality())),
                 Index(t, (t.party, Index.Equality())),
                 Index(t, (t.number, Index.Equality())),
+                # the agents' rule also shows the tickets they created
+                Index(t, (t.create_uid, Index.Equality()),
+                    (t.state, Index.Equality())),
                 })
         cls._order = [('id', 'DESC')]
         cls._transitions |= {
