@@ -28,8 +28,9 @@ TEMPLATE_PREFIX = 'cc_template_'
 def sources_key() -> str:
     "A hash of everything that shapes the demo database."
     digest = hashlib.sha1(provision.modules_hash().encode())
-    for name in ('demo.py', 'provision.py'):
-        digest.update((ROOT / 'src' / 'callcenter' / name).read_bytes())
+    source = ROOT / 'src' / 'callcenter'
+    for path in sorted([*source.glob('demo*.py'), source / 'provision.py']):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -11,3 +11,15 @@ class CalendarError(ValidationError):
 
 class RequiredAttributeError(ValidationError):
     pass
+
+
+class DocumentTemplateError(ValidationError):
+    pass
+
+
+class SLAExtensionDecisionError(ValidationError):
+    pass
+
+
+class SLAExtensionReasonError(ValidationError):
+    pass

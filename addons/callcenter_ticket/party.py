@@ -4,6 +4,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .exceptions import RequiredAttributeError
+from .follow_up import SALES_STAGES
 
 try:
     from pypinyin import Style, lazy_pinyin
@@ -74,6 +75,15 @@ class Party(metaclass=PoolMeta):
         help="Name, pinyin spelling and initials, for quick search.")
     tickets = fields.One2Many('callcenter.ticket', 'party', "Tickets",
         readonly=True)
+    sales_stage = fields.Selection(
+        [(None, "")] + SALES_STAGES, "Sales Stage", sort=False,
+        help="Where the customer stands in the sales funnel; the latest "
+        "follow-up with a stage sets it.")
+    follow_ups = fields.One2Many(
+        'callcenter.customer.follow_up', 'party', "Follow-ups")
+    funnel_count = fields.Function(fields.Integer("Customers",
+            help="1 for each customer, summed by the sales funnel graph."),
+        'get_funnel_count')
 
     @classmethod
     def __setup__(cls):
@@ -81,6 +91,10 @@ class Party(metaclass=PoolMeta):
         t = cls.__table__()
         cls._sql_indexes.add(
             Index(t, (t.search_key, Index.Similarity())))
+
+    @classmethod
+    def get_funnel_count(cls, parties, name):
+        return {p.id: 1 for p in parties}
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -104,6 +104,9 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
                     (t.state, Index.Equality())),
                 Index(t, (t.party, Index.Equality())),
                 Index(t, (t.number, Index.Equality())),
+                # the agents' rule also shows the tickets they created
+                Index(t, (t.create_uid, Index.Equality()),
+                    (t.state, Index.Equality())),
                 })
         cls._order = [('id', 'DESC')]
         cls._transitions |= {
@@ -147,6 +150,13 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
             'return_to_team': visible('in_progress'),
             'reassign': visible(*OPEN_STATES),
             }
+
+    @classmethod
+    def view_attributes(cls):
+        "Overdue tickets in red; PYSON must come from here to be encoded."
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('overdue', False), 'danger', '')),
+            ]
 
     @staticmethod
     def default_company():
@@ -204,7 +214,8 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
         default = default.copy() if default is not None else {}
         for name in ['number', 'history', 'opened_at', 'response_due',
                 'responded_at', 'resolution_due', 'resolved_at',
-                'waiting_since', 'paused_hours', 'overdue', 'escalated',
+                'waiting_since', 'paused_hours', 'extended_hours', 'overdue',
+                'escalated',
                 'children']:
             default.setdefault(name, None)
         default.setdefault('state', 'draft')
@@ -432,7 +443,6 @@ class TicketHistory(ModelSQL, ModelView):
     "One step of a ticket: who did it, when, and what changed."
     __name__ = 'callcenter.ticket.history'
     __string__ = "Ticket History"
-    __access__ = {'ticket'}
     ticket = fields.Many2One(
         'callcenter.ticket', "Ticket", required=True, ondelete='CASCADE',
         readonly=True)
@@ -452,6 +462,8 @@ class TicketHistory(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # Model.__setup__ resets __access__: a class attribute is lost.
+        cls.__access__.add('ticket')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.ticket, Index.Equality())))
         cls._order = [('date', 'ASC'), ('id', 'ASC')]

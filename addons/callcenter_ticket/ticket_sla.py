@@ -29,6 +29,10 @@ class TicketSLAMixin:
     paused_hours = fields.Float(
         "Paused Hours", readonly=True,
         help="Business hours spent waiting, not counted against the SLA.")
+    extended_hours = fields.Float(
+        "Extended Hours", readonly=True,
+        help="Business hours added to the resolution time by approved "
+        "SLA extensions.")
     overdue = fields.Boolean(
         "Overdue", readonly=True,
         help="Set once a due date was missed; it stays set.")
@@ -43,6 +47,10 @@ class TicketSLAMixin:
 
     @classmethod
     def default_paused_hours(cls):
+        return 0
+
+    @classmethod
+    def default_extended_hours(cls):
         return 0
 
     @classmethod
@@ -93,7 +101,8 @@ class TicketSLAMixin:
                 self.opened_at, sla.response_hours),
             'resolution_due': self._business_add(
                 self.opened_at,
-                sla.resolution_hours + (self.paused_hours or 0)),
+                sla.resolution_hours + (self.paused_hours or 0)
+                + (self.extended_hours or 0)),
             }
 
     def _is_breached(self, now):
@@ -156,6 +165,14 @@ class TicketSLAMixin:
     def _sla_resolve(cls, tickets):
         cls._sla_respond(tickets)
         cls.write(tickets, {'resolved_at': cls._now()})
+
+    @classmethod
+    def _sla_extend(cls, ticket, hours, comment):
+        "Give ticket hours more to be resolved, and keep it in the history."
+        cls.write([ticket], {
+                'extended_hours': (ticket.extended_hours or 0) + hours})
+        cls._sla_update_due([ticket])
+        cls._step([ticket], None, {}, comment)
 
     @classmethod
     def check_overdue(cls, tickets=None):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from . import demo_kb, tryton
+from . import demo_kb, demo_tickets, tryton
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,7 @@ def _load(pool):
     create_telephony(pool, company, users)
     create_customers(pool, random.Random(20260407))
     demo_kb.load(pool, company)
+    demo_tickets.load(pool, company)
     return True
 
 
