@@ -1,4 +1,5 @@
 from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError
 
 
 class ReassignTargetError(ValidationError):
@@ -10,4 +11,12 @@ class CalendarError(ValidationError):
 
 
 class RequiredAttributeError(ValidationError):
+    pass
+
+
+class CustomerReadOnlyError(AccessError):
+    pass
+
+
+class ImportFileError(ValidationError):
     pass

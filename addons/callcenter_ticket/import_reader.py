@@ -112,3 +112,34 @@ def _csv_rows(data):
         dialect = csv.excel
     for number, row in enumerate(csv.reader(io.StringIO(text), dialect), 1):
         yield number, [cell_value(v) for v in row]
+
+
+def count_rows(filename, data):
+    "About how many data rows the file has, for progress; 0 if unknown."
+    try:
+        return _count_rows(file_format(filename, data), data)
+    except Exception:
+        return 0  # the reading proper reports the error
+
+
+def _count_rows(kind, data):
+    if kind == 'xlsx':
+        import openpyxl
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        try:
+            return max((book.worksheets[0].max_row or 1) - 1, 0)
+        finally:
+            book.close()
+    if kind == 'xls':
+        import xlrd
+        return max(xlrd.open_workbook(
+                file_contents=data, on_demand=True).sheet_by_index(0)
+            .nrows - 1, 0)
+    return max(data.count(b'\n') - 1, 0)
+
+
+def headers(filename, data):
+    "The cells of the first row."
+    for _, cells in read_rows(filename, data):
+        return [str(c) for c in cells]
+    return []
