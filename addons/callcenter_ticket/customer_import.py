@@ -198,9 +198,9 @@ class CustomerImport(ModelSQL, ModelView):
     def _duplicates_report(cls, rows, duplicates, policy):
         Party = Pool().get('party.party')
         message = f'callcenter_ticket.msg_import_duplicate_{policy}'
-        return '\n'.join(gettext(message, row=number,
-                    party=Party(duplicates[number]).rec_name)
-            for number, _ in rows) or None
+        parties = Party.browse([duplicates[number] for number, _ in rows])
+        return '\n'.join(gettext(message, row=number, party=party.rec_name)
+            for (number, _), party in zip(rows, parties)) or None
 
     @classmethod
     def _code_conflicts(cls, checked, rows):
