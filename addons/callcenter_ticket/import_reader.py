@@ -10,9 +10,12 @@ import csv
 import datetime as dt
 import io
 import os
+import re
+import zipfile
 
 XLSX_MAGIC = b'PK\x03\x04'
 XLS_MAGIC = b'\xd0\xcf\x11\xe0'
+ROW_TAG = re.compile(rb'<row[ >]')
 
 
 class ReadError(Exception):
@@ -124,18 +127,36 @@ def count_rows(filename, data):
 
 def _count_rows(kind, data):
     if kind == 'xlsx':
-        import openpyxl
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-        try:
-            return max((book.worksheets[0].max_row or 1) - 1, 0)
-        finally:
-            book.close()
+        return _count_xlsx_rows(data)
     if kind == 'xls':
         import xlrd
         return max(xlrd.open_workbook(
                 file_contents=data, on_demand=True).sheet_by_index(0)
             .nrows - 1, 0)
     return max(data.count(b'\n') - 1, 0)
+
+
+def _count_xlsx_rows(data):
+    """The row elements of the first sheet's XML, counted as it unzips.
+
+    The sheet's dimension cannot be trusted: streaming writers (openpyxl's
+    write-only mode among them) leave it at A1.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = sorted(n for n in archive.namelist()
+            if n.startswith('xl/worksheets/') and n.endswith('.xml'))
+        if not sheets:
+            return 0
+        count, tail = 0, b''
+        with archive.open(sheets[0]) as sheet:
+            while chunk := sheet.read(1 << 20):
+                # a tag cut between two chunks is found in tail + chunk;
+                # tags wholly inside tail were counted with the last chunk
+                text = tail + chunk
+                count += (len(ROW_TAG.findall(text))
+                    - len(ROW_TAG.findall(tail)))
+                tail = text[-5:]
+        return max(count - 1, 0)
 
 
 def headers(filename, data):
