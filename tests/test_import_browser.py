@@ -48,7 +48,12 @@ def test_leader_imports_customers(suite, login, page):
     columns.get_by_role('button', name='Import').click()
 
     job = page.locator('#tabs .tab-pane.active')
-    job.locator('[data-field=state]', has_text='Done').wait_for()
+    job.get_by_text('Error Report', exact=True).wait_for()
+    with suite.connect() as conn:
+        state, created = conn.execute("SELECT state, created FROM "
+            "callcenter_customer_import WHERE filename = 'browser.xlsx'"
+            ).fetchone()
+    assert (state, created) == ('done', 2)
     assert customers(suite, '浏览器%') == ["浏览器乙", "浏览器甲"]
 
 
