@@ -132,7 +132,14 @@ class CustomerImport(ModelSQL, ModelView):
     def run_queued(cls, imports):
         "Import in the worker, progress committed apart as it goes."
         for job in imports:
-            cls._execute(job, cls._reporter(job.id))
+            report = cls._reporter(job.id)
+            try:
+                cls._execute(job, report)
+            except Exception as exception:
+                # the worker rolls the import back: say so on the job
+                report({'state': 'failed', 'created': 0, 'updated': 0,
+                        'errors': str(exception)})
+                raise
 
     @classmethod
     def _reporter(cls, job_id):
