@@ -1,4 +1,5 @@
 from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError
 
 
 class ReassignTargetError(ValidationError):
@@ -22,4 +23,12 @@ class SLAExtensionDecisionError(ValidationError):
 
 
 class SLAExtensionReasonError(ValidationError):
+    pass
+
+
+class CustomerReadOnlyError(AccessError):
+    pass
+
+
+class ImportFileError(ValidationError):
     pass

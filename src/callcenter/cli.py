@@ -59,8 +59,27 @@ def build_parser():
     bridge.add_argument('--database', help="default: $CALLCENTER_DB_NAME "
         "or callcenter")
     bridge.set_defaults(handler=_bridge)
+    _add_import_parser(commands)
     _add_simulator_parsers(commands)
     return parser
+
+
+def _add_import_parser(commands):
+    imports = commands.add_parser('import', help="import customers from an "
+        ".xlsx, .xls or .csv file: all rows or, on any error, none")
+    imports.add_argument('file')
+    imports.add_argument('--mapping', help="name of a saved import mapping")
+    imports.add_argument('--duplicates', choices=['skip', 'update'],
+        default='skip', help="rows with an existing customer's phone "
+        "number (default: skip)")
+    imports.add_argument('--db', help="default: $CALLCENTER_DB_NAME or "
+        "callcenter")
+    imports.set_defaults(handler=_import)
+
+
+def _import(settings, args):
+    from . import importing
+    return importing.run(settings, args)
 
 
 def _add_simulator_parsers(commands):
