@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'src'))
 
 from callcenter import database, tryton  # noqa: E402
-from callcenter.benchmark import bench_server  # noqa: E402
+from callcenter.benchmark import (  # noqa: E402
+    bench_server, fresh_database, percentile)
 
 DB_NAME = 'cti_bench'
 SEED = 20240611
@@ -159,10 +160,6 @@ def run(pool, queries, baseline):
     return ours, found, wrong, plain, plain_found, plans
 
 
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * len(ordered))))]
-
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -212,14 +209,8 @@ def bench(settings, server_uri, args):
 
 def create(settings, server_uri, args):
     started = time.perf_counter()
-    database.drop(server_uri, DB_NAME)
-    database.create(server_uri, DB_NAME)
-    database.create_extensions(server_uri, DB_NAME)
-    # Own folder: trytond-admin's password file must not race other benches.
-    config = tryton.write_config(
-        settings, server_uri, settings.var / 'caller_lookup' / 'trytond.conf')
-    tryton.admin(config, DB_NAME, '--update', 'callcenter_cti',
-        '--activate-dependencies', '--email', 'a@b.c', password='x')
+    config = fresh_database(
+        settings, server_uri, DB_NAME, 'callcenter_cti', 'caller_lookup')
     print(f"database ready in {time.perf_counter() - started:.1f} s",
         flush=True)
     with database.connect(server_uri, DB_NAME) as conn:

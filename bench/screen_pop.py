@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / 'src'))
 sys.path.insert(0, str(ROOT / 'bench'))
 
 from callcenter import database, provision, runner  # noqa: E402
-from callcenter.benchmark import bench_server  # noqa: E402
+from callcenter.benchmark import bench_server, percentile  # noqa: E402
 from callcenter.pbxsim import SimConfig, Simulator  # noqa: E402
 from callcenter.services import Supervisor, wait_for_http  # noqa: E402
 import caller_lookup  # noqa: E402
@@ -221,7 +221,7 @@ def report(args, latencies):
         'customers': args.scale,
         'calls': len(latencies),
         'p50_ms': round(statistics.median(latencies), 1),
-        'p95_ms': round(caller_lookup.percentile(latencies, 95), 1),
+        'p95_ms': round(percentile(latencies, 95), 1),
         'max_ms': round(max(latencies), 1),
         }
     print(f"ring → customer form in Chromium over {result['calls']} calls "

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'src'))
 
 from callcenter import database, tryton  # noqa: E402
-from callcenter.benchmark import bench_server  # noqa: E402
+from callcenter.benchmark import (  # noqa: E402
+    bench_server, fresh_database, percentile)
 
 DB_NAME = 'ticket_bench'
 SEED = 20261124
@@ -148,20 +149,11 @@ def explain(Ticket, domain, limit):
     return [line for line, in cursor]
 
 
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * len(ordered))))]
-
 
 def create(settings, server_uri, args):
     started = time.perf_counter()
-    database.drop(server_uri, DB_NAME)
-    database.create(server_uri, DB_NAME)
-    database.create_extensions(server_uri, DB_NAME)
-    config = tryton.write_config(
-        settings, server_uri, settings.var / 'ticket_search' / 'trytond.conf')
-    tryton.admin(config, DB_NAME, '--update', 'callcenter_ticket',
-        '--activate-dependencies', '--email', 'a@b.c', password='x')
+    config = fresh_database(
+        settings, server_uri, DB_NAME, 'callcenter_ticket', 'ticket_search')
     staff = tryton.call(config, DB_NAME, setup_staff)
     print(f"database ready in {time.perf_counter() - started:.1f} s",
         flush=True)

@@ -6,7 +6,7 @@ on an embedded server whose data stays in var/bench/pgdata between runs.
 import contextlib
 import dataclasses
 
-from . import database, settings as settings_module
+from . import database, settings as settings_module, tryton
 
 
 @contextlib.contextmanager
@@ -21,3 +21,24 @@ def bench_server(db_name: str):
     finally:
         if embedded:
             embedded.stop()
+
+
+def fresh_database(settings, server_uri: str, db_name: str, module: str,
+        folder: str):
+    """``db_name`` created anew with ``module`` and its dependencies; its
+    trytond config, in ``var/bench/<folder>`` so that trytond-admin's
+    password file never races another benchmark's."""
+    database.drop(server_uri, db_name)
+    database.create(server_uri, db_name)
+    database.create_extensions(server_uri, db_name)
+    config = tryton.write_config(
+        settings, server_uri, settings.var / folder / 'trytond.conf')
+    tryton.admin(config, db_name, '--update', module,
+        '--activate-dependencies', '--email', 'a@b.c', password='x')
+    return config
+
+
+def percentile(values, p: float):
+    "The ``p``-th percentile of ``values`` (nearest rank)."
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * len(ordered))))]
