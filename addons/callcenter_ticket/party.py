@@ -1,8 +1,10 @@
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .contact_role import CUSTOMER_KINDS
 from .exceptions import RequiredAttributeError
 from .follow_up import SALES_STAGES
 
@@ -52,6 +54,17 @@ def search_key(name):
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
+    customer_kind = fields.Selection(
+        CUSTOMER_KINDS, "Kind", sort=False,
+        help="A company, or a contact person who may work for companies.")
+    companies = fields.One2Many(
+        'callcenter.customer.contact_role', 'contact', "Companies",
+        states={'invisible': Eval('customer_kind') != 'person'},
+        help="The companies this contact works for, with the role.")
+    contacts = fields.One2Many(
+        'callcenter.customer.contact_role', 'company', "Contacts",
+        states={'invisible': Eval('customer_kind') != 'company'},
+        help="The people to talk to at this company, with their role.")
     customer_level = fields.Selection(
         CUSTOMER_LEVELS, "Customer Level", sort=False)
     service_level = fields.Selection(
@@ -91,6 +104,10 @@ class Party(metaclass=PoolMeta):
         t = cls.__table__()
         cls._sql_indexes.add(
             Index(t, (t.search_key, Index.Similarity())))
+
+    @staticmethod
+    def default_customer_kind():
+        return 'person'
 
     @classmethod
     def get_funnel_count(cls, parties, name):
