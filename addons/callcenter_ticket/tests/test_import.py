@@ -7,7 +7,7 @@ import openpyxl
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from .tools import create_user
@@ -96,7 +96,7 @@ def party_count():
     return Pool().get('party.party').search_count([])
 
 
-class CustomerImportTestCase(ModuleTestCase):
+class CustomerImportTestCase(_DBTestCase):
     "Test the customer import and export"
     module = 'callcenter_ticket'
 
@@ -323,4 +323,4 @@ class CustomerImportTestCase(ModuleTestCase):
                 ("+86 138 1234 5678", "Wang Fang", "VIP")])
 
 
-del ModuleTestCase
+del _DBTestCase
