@@ -14,7 +14,6 @@ CALLCENTER_DB_URI is set. Last line: JSON with bench, events, events_per_s.
 """
 import argparse
 import asyncio
-import dataclasses
 import json
 import logging
 import sys
@@ -25,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'src'))
 
-from callcenter import database, provision, settings as settings_module  # noqa
+from callcenter import database, provision  # noqa
+from callcenter.benchmark import bench_server  # noqa
 from callcenter.pbxsim import SimConfig, Simulator  # noqa
 
 
@@ -87,18 +87,11 @@ def main():
         help="AMI events to send (about 30 per call)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    base = settings_module.load()
-    settings = dataclasses.replace(base, var=base.var / 'bench',
-        db_name='bench_bridge')
-    server_uri, embedded = database.server_uri(settings)
-    try:
+    with bench_server('bench_bridge') as (settings, server_uri):
         print(f"preparing database {settings.db_name!r}…", flush=True)
         config = provision.prepare(settings, server_uri)
         result = asyncio.run(bench(config, settings.db_name, server_uri,
                 args.scale))
-    finally:
-        if embedded:
-            embedded.stop()
     print(f"{result['calls']} calls in {result['seconds']} s: "
         f"{result['events']} AMI events ({result['events_per_s']}/s) "
         f"mapped to {result['mapped_events']} call-log events "

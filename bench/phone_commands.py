@@ -13,7 +13,6 @@ CALLCENTER_DB_URI is set. Last line: JSON with the p50/p95 of both runs.
 """
 import argparse
 import asyncio
-import dataclasses
 import json
 import logging
 import statistics
@@ -25,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'src'))
 
-from callcenter import database, provision, settings as settings_module  # noqa
+from callcenter import database, provision  # noqa
+from callcenter.benchmark import bench_server  # noqa
 from callcenter.pbxsim import SimConfig, Simulator  # noqa
 
 
@@ -100,18 +100,11 @@ def main():
         help="poll interval of the baseline run (seconds)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    base = settings_module.load()
-    settings = dataclasses.replace(base, var=base.var / 'bench',
-        db_name='bench_bridge')
-    server_uri, embedded = database.server_uri(settings)
-    try:
+    with bench_server('bench_bridge') as (settings, server_uri):
         print(f"preparing database {settings.db_name!r}…", flush=True)
         config = provision.prepare(settings, server_uri)
         result = asyncio.run(bench(config, settings.db_name, server_uri,
                 args.scale, args.poll))
-    finally:
-        if embedded:
-            embedded.stop()
     for mode in ('notify', 'poll'):
         figures = result[mode]
         print(f"{mode:>6}: {args.scale} commands, commit → PBX p50 "
