@@ -42,11 +42,16 @@ class CustomerExportColumn(sequence_ordered(), ModelSQL, ModelView):
     "A column of an export layout."
     __name__ = 'callcenter.customer.export.column'
     __string__ = "Customer Export Column"
-    __access__ = {'layout'}
     layout = fields.Many2One('callcenter.customer.export.layout', "Layout",
         required=True, ondelete='CASCADE')
     field = fields.Selection('get_fields', "Field", required=True)
     header = fields.Char("Header", help="Leave empty for the field's label.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Model.__setup__ resets __access__: a class attribute is lost.
+        cls.__access__.add('layout')
 
     @classmethod
     def get_fields(cls):

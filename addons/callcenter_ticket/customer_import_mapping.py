@@ -53,7 +53,6 @@ class CustomerImportMappingLine(sequence_ordered(), ModelSQL, ModelView):
     "A column header and the customer field it fills."
     __name__ = 'callcenter.customer.import.mapping.line'
     __string__ = "Customer Import Mapping Column"
-    __access__ = {'mapping'}
     mapping = fields.Many2One(
         'callcenter.customer.import.mapping', "Mapping", required=True,
         ondelete='CASCADE')
@@ -63,6 +62,12 @@ class CustomerImportMappingLine(sequence_ordered(), ModelSQL, ModelView):
         help="Leave empty to ignore the column.")
     codes = fields.Text("Codes",
         help="Coded values, one per line, e.g. \"1=Male\" or \"300001=男\".")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Model.__setup__ resets __access__: a class attribute is lost.
+        cls.__access__.add('mapping')
 
     @classmethod
     def get_fields(cls):

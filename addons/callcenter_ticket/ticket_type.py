@@ -54,7 +54,6 @@ class TicketTypeSLA(ModelSQL, ModelView):
     "The response and resolution times of a ticket type for one priority."
     __name__ = 'callcenter.ticket.type.sla'
     __string__ = "Ticket SLA"
-    __access__ = {'type'}
     type = fields.Many2One(
         'callcenter.ticket.type', "Type", required=True, ondelete='CASCADE')
     priority = fields.Selection(PRIORITIES, "Priority", required=True)
@@ -71,6 +70,8 @@ class TicketTypeSLA(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # Model.__setup__ resets __access__: a class attribute is lost.
+        cls.__access__.add('type')
         t = cls.__table__()
         cls._sql_constraints = [
             ('type_priority_unique', Unique(t, t.type, t.priority),

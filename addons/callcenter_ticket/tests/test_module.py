@@ -2,6 +2,7 @@ import datetime as dt
 import email
 
 from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
@@ -299,6 +300,26 @@ class CallCenterTicketTestCase(CompanyTestMixin, ModuleTestCase):
         message = email.message_from_bytes(envelope.content)
         self.assertIn(ticket.number, message['Subject'])
         self.assertIn("Line fault", message.get_payload(decode=True).decode())
+
+    @with_transaction()
+    def test_agent_cannot_change_sla_hours(self):
+        "SLA lines follow their ticket type's rights: agents only read them"
+        pool = Pool()
+        SLA = pool.get('callcenter.ticket.type.sla')
+        company = create_company()
+        with set_company(company):
+            agent = create_user('agent', company, 'group_agent')
+            admin = create_user('ccadmin', company, 'group_admin')
+            sla, = create_type(response=2).slas
+            with Transaction().set_user(agent.id), \
+                    Transaction().set_context(_check_access=True):
+                self.assertEqual(SLA(sla.id).response_hours, 2)
+                with self.assertRaises(AccessError):
+                    SLA.write([SLA(sla.id)], {'response_hours': 99})
+            with Transaction().set_user(admin.id), \
+                    Transaction().set_context(_check_access=True):
+                SLA.write([SLA(sla.id)], {'response_hours': 4})
+            self.assertEqual(SLA(sla.id).response_hours, 4)
 
     @with_transaction()
     def test_agent_sees_own_and_team_unassigned(self):
