@@ -52,6 +52,13 @@ class TicketStatistics(ModelSQL, ModelView):
     resolution_hours = fields.Float("Average Resolution Hours",
         digits=(16, 2), readonly=True,
         help="From submission to resolution, in calendar hours.")
+    response_business_hours = fields.Float(
+        "Average Response Business Hours", digits=(16, 2), readonly=True,
+        help="From submission to acceptance, in business hours.")
+    resolution_business_hours = fields.Float(
+        "Average Resolution Business Hours", digits=(16, 2), readonly=True,
+        help="From submission to resolution, in business hours, less the "
+        "time spent waiting on the customer.")
     breached = fields.Integer("SLA Breaches", readonly=True,
         help="Tickets flagged overdue.")
     breach_rate = fields.Float("SLA Breach Rate", digits=(16, 4),
@@ -92,6 +99,8 @@ class TicketStatistics(ModelSQL, ModelView):
             ticket.overdue,
             hours(ticket.responded_at).as_('response_hours'),
             hours(ticket.resolved_at).as_('resolution_hours'),
+            ticket.response_business_hours,
+            ticket.resolution_business_hours,
             where=cls._where(ticket, period, context))
 
     @classmethod
@@ -120,6 +129,10 @@ class TicketStatistics(ModelSQL, ModelView):
             count.as_('count'),
             Avg(tickets.response_hours).as_('response_hours'),
             Avg(tickets.resolution_hours).as_('resolution_hours'),
+            Avg(tickets.response_business_hours).as_(
+                'response_business_hours'),
+            Avg(tickets.resolution_business_hours).as_(
+                'resolution_business_hours'),
             breached.as_('breached'),
             (Cast(breached, 'FLOAT') / count).as_('breach_rate'),
             ]

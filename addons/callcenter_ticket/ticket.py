@@ -214,6 +214,7 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
         default = default.copy() if default is not None else {}
         for name in ['number', 'history', 'opened_at', 'response_due',
                 'responded_at', 'resolution_due', 'resolved_at',
+                'response_business_hours', 'resolution_business_hours',
                 'waiting_since', 'paused_hours', 'extended_hours', 'overdue',
                 'escalated',
                 'children']:
@@ -356,7 +357,8 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('open')
     def reopen(cls, tickets):
         cls._sla_start(tickets)
-        cls._step(tickets, 'open', {'resolved_at': None})
+        cls._step(tickets, 'open', {
+                'resolved_at': None, 'resolution_business_hours': None})
 
     @classmethod
     @ModelView.button

@@ -25,6 +25,13 @@ class TicketSLAMixin:
         help="The ticket must be resolved before this moment; it moves "
         "later by the business time spent waiting on the customer.")
     resolved_at = fields.DateTime("Resolved At", readonly=True)
+    response_business_hours = fields.Float(
+        "Response Business Hours", digits=(16, 2), readonly=True,
+        help="Business hours from submission to acceptance.")
+    resolution_business_hours = fields.Float(
+        "Resolution Business Hours", digits=(16, 2), readonly=True,
+        help="Business hours from submission to resolution, less the time "
+        "spent waiting on the customer.")
     waiting_since = fields.DateTime("Waiting Since", readonly=True)
     paused_hours = fields.Float(
         "Paused Hours", readonly=True,
@@ -136,9 +143,23 @@ class TicketSLAMixin:
 
     @classmethod
     def _sla_respond(cls, tickets):
-        to_respond = [t for t in tickets if not t.responded_at]
-        if to_respond:
-            cls.write(to_respond, {'responded_at': cls._now()})
+        now = cls._now()
+        args = []
+        for ticket in tickets:
+            if not ticket.responded_at:
+                args.extend(([ticket], {
+                            'responded_at': now,
+                            'response_business_hours': (
+                                ticket._business_hours_since_opened(now)),
+                            }))
+        if args:
+            cls.write(*args)
+
+    def _business_hours_since_opened(self, end):
+        "Business hours from submission to end; None when never submitted."
+        if not self.opened_at:
+            return None
+        return self._business_hours(self.opened_at, max(end, self.opened_at))
 
     @classmethod
     def _sla_pause(cls, tickets):
@@ -163,8 +184,20 @@ class TicketSLAMixin:
 
     @classmethod
     def _sla_resolve(cls, tickets):
+        "Stop the clocks; the resolution time leaves out the waiting time."
         cls._sla_respond(tickets)
-        cls.write(tickets, {'resolved_at': cls._now()})
+        now = cls._now()
+        args = []
+        for ticket in tickets:
+            hours = ticket._business_hours_since_opened(now)
+            if hours is not None:
+                hours = max(hours - (ticket.paused_hours or 0), 0)
+            args.extend(([ticket], {
+                        'resolved_at': now,
+                        'resolution_business_hours': hours,
+                        }))
+        if args:
+            cls.write(*args)
 
     @classmethod
     def _sla_extend(cls, ticket, hours, comment):

@@ -64,6 +64,35 @@ class TicketStatisticsTestCase(_DBTestCase):
         self.assertEqual(rows[consult.id].breach_rate, 0)
 
     @with_transaction()
+    def test_times_in_business_hours(self):
+        "Nights, the weekend and waiting on the customer are not counted"
+        Ticket = Pool().get('callcenter.ticket')
+        company = create_company()
+        with set_company(company):
+            type_ = create_type()
+            ticket = create_ticket(type_)
+            with frozen_now(at(17)):  # Friday 17:00
+                Ticket.submit([ticket])
+            with frozen_now(at(10, days=3)):  # Monday 10:00
+                Ticket.accept([ticket])
+            with frozen_now(at(11, days=3)):
+                Ticket.wait([ticket])
+            with frozen_now(at(10, days=4)):  # Tuesday 10:00
+                Ticket.process([ticket])
+            with frozen_now(at(12, days=4)):
+                Ticket.resolve([ticket])
+            ticket = Ticket(ticket.id)
+            row = statistics('type')[type_.id]
+        # Friday 17-18 and Monday 9-10.
+        self.assertAlmostEqual(ticket.response_business_hours, 2.0)
+        # Friday 1 h + Monday 9 h + Tuesday 3 h, less 8 h waiting.
+        self.assertAlmostEqual(ticket.resolution_business_hours, 5.0)
+        self.assertAlmostEqual(row.response_business_hours, 2.0)
+        self.assertAlmostEqual(row.resolution_business_hours, 5.0)
+        self.assertAlmostEqual(row.response_hours, 65.0)
+        self.assertAlmostEqual(row.resolution_hours, 91.0)
+
+    @with_transaction()
     def test_figures_by_state_and_period(self):
         "Tickets are grouped by state, per week or day"
         Ticket = Pool().get('callcenter.ticket')
