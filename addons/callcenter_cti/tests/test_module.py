@@ -1,6 +1,7 @@
 import datetime as dt
 import os
 import json
+import tempfile
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
@@ -218,6 +219,50 @@ class CallCenterCtiTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(call.recording_name, 'msg0000.wav')
         self.assertEqual(Call.search([('disposition', '=', 'voicemail')]),
             [call])
+
+    @with_transaction()
+    def test_expired_recordings_deleted(self):
+        "Recordings older than the retention setting go; the calls stay"
+        pool = Pool()
+        Call = pool.get('callcenter.call')
+        Configuration = pool.get('callcenter.configuration')
+        server = create_server()
+        now = dt.datetime.now().timestamp()
+
+        def voicemail(uniqueid, start, path):
+            return Call.browse(Call.register_events(server.id, [
+                        {'kind': 'channel_created', 'uniqueid': uniqueid,
+                            'linkedid': uniqueid, 'caller': '+3225551234',
+                            'callee': '4000', 'time': start},
+                        {'kind': 'recording', 'uniqueid': uniqueid,
+                            'filename': path, 'data': 'UklGRg==',
+                            'time': start + 3},
+                        {'kind': 'hangup', 'uniqueid': uniqueid, 'cause': 16,
+                            'time': start + 20},
+                        ]))[0]
+        with tempfile.TemporaryDirectory() as spool:
+            old_file = os.path.join(spool, 'old.wav')
+            with open(old_file, 'wb') as file:
+                file.write(b'RIFF')
+            old = voicemail('r.1', now - 31 * 86400, old_file)
+            recent = voicemail('r.2', now - 29 * 86400,
+                os.path.join(spool, 'recent.wav'))
+
+            self.assertEqual(Call.delete_expired_recordings(), 0)
+            self.assertTrue(os.path.exists(old_file))
+
+            Configuration.write([Configuration(1)], {
+                    'recording_retention_days': 30})
+            self.assertEqual(Call.delete_expired_recordings(), 1)
+            self.assertFalse(os.path.exists(old_file))
+
+        old, recent = Call.browse([old.id, recent.id])
+        self.assertIsNone(old.recording)
+        self.assertIsNotNone(old.recording_deleted_at)
+        self.assertIsNotNone(old.hangup_at)
+        self.assertEqual(bytes(recent.recording), b'RIFF')
+        self.assertIsNone(recent.recording_deleted_at)
+        self.assertEqual(Call.delete_expired_recordings(), 0)
 
     @with_transaction()
     def test_busy_outbound_call(self):
