@@ -2,35 +2,13 @@
 import pytest
 from playwright.sync_api import expect
 
+from webclient import active_tab, open_menu, pick
+
 pytestmark = pytest.mark.browser
 
 CUSTOMER = "上海东方物流有限公司"
 SUBJECT = "Browser test: parcel lost in transit"
 REASON = "Li Qiang handles the Shanghai carriers"
-
-
-def open_menu(page, *path):
-    menu = page.locator('#menu')
-    for name in path:
-        menu.get_by_text(name, exact=True).first.click()
-
-
-def active_tab(page):
-    return page.locator('#tabs .tab-pane.active')
-
-
-def pick(page, entry, text):
-    "Type text in a many2one field and choose the match in the search."
-    dialogs = page.locator('.modal-dialog:visible')
-    before = dialogs.count()
-    entry.fill(text)
-    entry.press('Tab')
-    expect(dialogs).to_have_count(before + 1)
-    search = dialogs.last
-    search.locator('tbody tr', has_text=text).first.click()
-    search.get_by_role('button', name='OK', exact=True).click()
-    expect(dialogs).to_have_count(before)
-    expect(entry).not_to_have_value('')
 
 
 def log_out(page):
@@ -81,3 +59,9 @@ def test_agent_transfers_ticket_from_customer(suite, login, page):
     row.wait_for()
     assert SUBJECT in row.inner_text()
     assert CUSTOMER in row.inner_text()
+    assert "普通" in row.inner_text()   # the default priority, Normal
+    assert "普通" in row.inner_text()   # the default priority, Normal
+    with suite.connect() as conn:
+        priority, = conn.execute("SELECT priority FROM callcenter_ticket "
+            "WHERE number = %s", (ticket_number,)).fetchone()
+    assert priority == 'normal'
