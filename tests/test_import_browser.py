@@ -4,13 +4,9 @@ import io
 import openpyxl
 import pytest
 
+from webclient import open_menu
+
 pytestmark = pytest.mark.browser
-
-
-def open_menu(page, *path):
-    menu = page.locator('#menu')
-    for name in path:
-        menu.get_by_text(name, exact=True).click()
 
 
 def xlsx(rows):

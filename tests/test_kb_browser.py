@@ -3,6 +3,8 @@ import pytest
 
 from callcenter import tryton
 
+from webclient import open_menu
+
 pytestmark = pytest.mark.browser
 
 TOP = "退货政策 Return policy"
@@ -19,12 +21,6 @@ def publish_articles(pool):
                 'body': "<p>营业时间内可以办理退货。</p>"},
             ])
     Article.write(articles, {'state': 'published'})
-
-
-def open_menu(page, *path):
-    menu = page.locator('#menu')
-    for name in path:
-        menu.get_by_text(name, exact=True).click()
 
 
 def test_agent_searches_opens_and_favorites(suite, login, page):
