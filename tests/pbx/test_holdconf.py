@@ -175,3 +175,27 @@ def test_queue_logout_of_all_queues(suite: Any, tmp_path: Path) -> None:
             await _command(db, rpc, 'queue_login', [agent])
             await _state_is(db, agent, 'ready')
     run(scenario(), 90)
+
+
+def _member_event(name: str, queue: str) -> Any:
+    from trytond.modules.callcenter_cti.bridge.protocol import FrameParser
+    message, = FrameParser().feed((f'Event: {name}\r\nQueue: {queue}\r\n'
+        'Interface: PJSIP/1001\r\nStatus: 1\r\nPaused: 0\r\n\r\n').encode())
+    return message
+
+
+def test_logout_shown_from_the_last_queue_only() -> None:
+    "Leaving one of two queues keeps the agent logged in; the last logs out"
+    from trytond.modules.callcenter_cti.bridge import mapping
+    from trytond.modules.callcenter_cti.bridge.membership import Membership
+    membership = Membership()
+    membership.reset([_member_event('QueueMember', 'support'),
+            _member_event('QueueMember', 'sales')])
+
+    def states(name: str, queue: str) -> list[str]:
+        message = _member_event(name, queue)
+        return [s['state'] for s in membership.filter(
+                message, mapping.to_states(message))]
+    assert states('QueueMemberRemoved', 'sales') == []
+    assert states('QueueMemberRemoved', 'support') == ['logged_out']
+    assert states('QueueMemberAdded', 'sales') == ['ready']

@@ -25,7 +25,8 @@ class Membership:
         self.queues = {}
         for message in messages:
             if message.name.lower() == 'queuemember':
-                self._add(message.get('Location'), message.get('Queue'))
+                self._add(message.get('Location') or message.get(
+                    'Interface'), message.get('Queue'))
 
     def _add(self, interface: str | None, queue: str | None) -> None:
         if interface and queue:
