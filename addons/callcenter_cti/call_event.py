@@ -50,6 +50,12 @@ class _Batch:
         "Remember ``record`` to be saved at the next flush."
         self.dirty.setdefault(record.__name__, {})[id(record)] = record
 
+    def forget(self, record):
+        "Do not save ``record`` (deleted) at the next flush."
+        records = self.dirty.get(record.__name__, {})
+        for key in [k for k, r in records.items() if r.id == record.id]:
+            del records[key]
+
     def flush(self):
         "Save the changed records, one ``save`` per model."
         pool = Pool()
@@ -232,7 +238,24 @@ class CallEventMixin:
         call = cls._get_call(batch, linkedid)
         if uniqueid and leg is None:
             leg = cls._create_leg(batch, call, event, at)
+        elif leg is not None and leg.call.linkedid != linkedid:
+            cls._move_leg(batch, leg, call)
         return call, leg
+
+    @classmethod
+    def _move_leg(cls, batch, leg, call):
+        """A channel joined another call's bridge (a ConfBridge room) and
+        took its Linkedid: its leg moves there, and the call the channel
+        started alone (an Originate into the room) goes if left empty."""
+        Leg = Pool().get('callcenter.call.leg')
+        old = leg.call
+        leg.call = call
+        leg.save()
+        if old.state != 'ended' and not Leg.search(
+                [('call', '=', old.id)], limit=1):
+            batch.calls.pop(old.linkedid, None)
+            batch.forget(old)
+            cls.delete([old])
 
     @classmethod
     def _get_call(cls, batch, linkedid):

@@ -17,10 +17,11 @@ from .exceptions import CommandAccessError, CommandError
 BAR_LABELS = [
     'ready', 'not_ready', 'queue_login', 'queue_logout', 'number', 'dial',
     'hang_up', 'transfer', 'consult', 'pickup', 'search', 'all_teams',
-    'all_queues', 'close', 'dialling', 'failed']
+    'all_queues', 'close', 'dialling', 'failed', 'hold', 'resume',
+    'conference']
 ACTION_METHODS = [
     'dial', 'hang_up', 'set_ready', 'set_not_ready', 'queue_login',
-    'queue_logout', 'transfer', 'pickup']
+    'queue_logout', 'transfer', 'pickup', 'hold', 'resume', 'conference']
 
 
 class Agent(metaclass=PoolMeta):
@@ -127,6 +128,24 @@ class Agent(metaclass=PoolMeta):
         "Answer the call ringing at agent ``target`` (an id)."
         return cls._command(agents, 'pickup',
             extension=cls._target(target).extension)
+
+    @classmethod
+    def hold(cls, agents):
+        "Put the agent's caller on music on hold."
+        return cls._command(agents, 'hold')
+
+    @classmethod
+    def resume(cls, agents):
+        "Bridge the agent with their caller on hold again."
+        return cls._command(agents, 'resume')
+
+    @classmethod
+    def conference(cls, agents, target):
+        """Move the agent's call into a conference room and ring agent
+        ``target`` (an id) into it."""
+        target = cls._target(target)
+        return cls._command(agents, 'conference',
+            extension=target.extension, interface=target.interface)
 
     @classmethod
     def _target(cls, target):

@@ -159,3 +159,38 @@ def test_call_back_missed_call(agent1_bar: Any, suite: Any,
         assert originate['channel'] == 'PJSIP/1001'
         assert telephony.db.one("SELECT handling FROM callcenter_call"
             " WHERE id = %s", call)[0] == 'called_back'
+
+
+def _bar_state(page: Any, state: str) -> None:
+    page.wait_for_function("document.querySelector('#cc-phone-bar')"
+        f".dataset.state === '{state}'", timeout=30000)
+
+
+def test_hold_then_resume(agent1_bar: Any, suite: Any,
+        tmp_path: Path) -> None:
+    """Hold during a call puts the customer on hold on the phone system and
+    the bar shows it; Resume brings the call back"""
+    page = agent1_bar
+    bar = page.locator('#cc-phone-bar')
+    with Telephony(suite, tmp_path) as telephony:
+        assert not bar.locator('[data-action=hold]').is_visible()
+        call = telephony.call(telephony.sim.scenario('inbound',
+                caller='+8613800138000', agent='agent1', queue='support',
+                talk=None)).result(30)
+        _bar_state(page, 'on_call')
+        assert not bar.locator('[data-action=resume]').is_visible()
+        bar.locator('[data-action=hold]').click()
+        _bar_state(page, 'on_hold')
+        redirect = telephony.call(telephony.sim.wait_action('Redirect')
+            ).result(30)
+        assert redirect['context'] == 'callcenter-hold'
+        assert redirect['extrachannel'].startswith('PJSIP/1001-')
+        assert 'On Hold' in bar.locator('.cc-state').inner_text()
+        bar.locator('[data-action=resume]').click()
+        _bar_state(page, 'on_call')
+        bridge = telephony.call(telephony.sim.wait_action('Bridge')
+            ).result(30)
+        assert bridge['channel1'] == redirect['extrachannel']
+        assert page.evaluate('window.ccStates').count('on_hold') == 1
+        telephony.sim.hangup(call, 'caller')
+        telephony.call(call.finished.wait()).result(30)

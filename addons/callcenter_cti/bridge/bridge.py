@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterator
 
 from . import commands, mapping
 from .client import AmiClient, ClientConfig, LinkState, LinkStatus
+from .membership import Membership
 
 __all__ = ['Bridge', 'BridgeConfig', 'Tryton', 'main']
 
@@ -138,6 +139,8 @@ class Link:
         self.client: AmiClient | None = None
         #: Set by a NOTIFY of a queued phone command (see ``commands``).
         self.commands_wake = asyncio.Event()
+        #: Queues of each interface: a logout from the last one only.
+        self.membership = Membership()
 
     def push(self, kind: str, payload: Any, size: int = 1) -> None:
         self.items.append((kind, payload))
@@ -211,7 +214,7 @@ class Bridge:
             logger.debug("%s (Uniqueid %s) → %d event(s)", message.name,
                 message.get('Uniqueid'), len(events))
             link.push('events', events, len(events))
-        states = mapping.to_states(message)
+        states = link.membership.filter(message, mapping.to_states(message))
         if states:
             logger.debug("%s of %s → %s", message.name,
                 message.get('Interface'), states[0]['state'])
@@ -233,6 +236,7 @@ class Bridge:
             link.server_id, len(channels))
         link.push('sync', (channels, time.time()), len(channels))
         queues = await client.action('QueueStatus')
+        link.membership.reset(queues.events)
         link.push('states', [s for m in queues.events
                 for s in mapping.to_states(m)])
 

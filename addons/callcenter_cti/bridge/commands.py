@@ -22,7 +22,8 @@ How the agents' actions map to Asterisk (contexts of
 * ready / not ready: ``QueuePause`` of the interface in all its queues,
   with the reason;
 * queue login / logout: ``QueueAdd`` / ``QueueRemove`` per queue of the
-  agent (already in / not in counts as done).
+  agent (already in / not in counts as done);
+* hold / resume / conference: see :mod:`.callmoves`.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+from . import callmoves
 from .client import AmiClient
 from .link import AmiError, ConnectionLost, LinkState, NotConnected
 
@@ -109,7 +111,14 @@ async def execute(client: AmiClient, command: dict[str, Any],
         ) -> tuple[bool, str]:
     "Send the command's actions; (ok, Asterisk's message or ours)."
     message = ''
-    for name, headers in actions_of(command):
+    if command['action'] in callmoves.MOVES:
+        try:
+            actions = await callmoves.moves_of(client, command)
+        except callmoves.NoCall:
+            return False, NO_CALL.format(interface=command['interface'])
+    else:
+        actions = actions_of(command)
+    for name, headers in actions:
         if 'Channel' in headers and not headers['Channel']:
             channel = await agent_channel(client, command['interface'])
             if channel is None:

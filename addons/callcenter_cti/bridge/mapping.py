@@ -212,6 +212,12 @@ CALL_EVENTS = {
     'bridgeenter': _leg_only('bridged'),
     'hold': _simple('hold'),
     'unhold': _simple('unhold'),
+    # The customer redirected to MusicOnHold() by the phone bar's Hold.
+    'musiconholdstart': _leg_only('hold'),
+    'musiconholdstop': _leg_only('unhold'),
+    # A ConfBridge member is in the call's room (its Linkedid now the
+    # call's, as the bridge propagates it).
+    'confbridgejoin': _leg_only('bridged'),
     'hangup': _hangup,
     'queuecallerjoin': _simple('queue_join', queue='Queue'),
     'queuecallerleave': _simple('queue_leave', queue='Queue'),
@@ -237,6 +243,10 @@ def _member_state(message: Message) -> Event | None:
     interface = message.get('Interface') or message.get('Location')
     if not interface:
         return None
+    if message.name.lower() == 'queuememberremoved':
+        # Logged out of this queue; ``Membership`` tells if of all.
+        return {'state': 'logged_out', 'interface': interface,
+            'queue': message.get('Queue'), 'time': _time(message)}
     paused = message.get('Paused') == '1'
     status = message.get('Status') or ''
     if paused:
@@ -245,7 +255,8 @@ def _member_state(message: Message) -> Event | None:
         change: Event = {'state': 'not_ready', 'reason': reason}
     elif status in _LOGGED_OUT:
         change = {'state': 'logged_out'}
-    elif status == _NOT_INUSE or message.name.lower() == 'queuememberpause':
+    elif status == _NOT_INUSE or message.name.lower() in (
+            'queuememberpause', 'queuememberadded'):
         change = {'state': 'ready'}
     else:
         # Ringing and in-use come with the call events, which also pop.
@@ -254,7 +265,7 @@ def _member_state(message: Message) -> Event | None:
 
 
 STATE_EVENTS = frozenset({'queuememberpause', 'queuememberstatus',
-    'queuemember', 'queuememberadded'})
+    'queuemember', 'queuememberadded', 'queuememberremoved'})
 
 
 def to_states(message: Message) -> list[Event]:

@@ -2,7 +2,9 @@
  *
  * For users who are agents, a bar fixed at the bottom of the page shows the
  * phone state (with the time spent in it), not-ready reasons, queue
- * login/logout, a dial box, hang up, transfer, consult and pickup. Every
+ * login/logout, a dial box, hang up, transfer, consult, pickup, and during
+ * a call hold / resume and conference (an agent picked in the directory,
+ * as for transfer and pickup). Every
  * button calls a method of callcenter.agent that queues a phone command for
  * the bridge; the bar changes only when the state arrives over the bus
  * (callcenter.agent_state), after one read at page load (phone_bar).
@@ -103,6 +105,10 @@
             () => openDirectory('consult')));
         el.append(button('pickup', label('pickup'),
             () => openDirectory('pickup')));
+        el.append(button('hold', label('hold'), () => command('hold')));
+        el.append(button('resume', label('resume'), () => command('resume')));
+        el.append(button('conference', label('conference'),
+            () => openDirectory('conference')));
         el.append(jQuery('<span/>', {'class': 'cc-alert', role: 'alert'}));
         jQuery('body').addClass('cc-has-phone-bar').append(el);
         bar.el = el;
@@ -122,6 +128,11 @@
             text += ` (${agent.reason})`;
         }
         bar.el.find('.cc-state').text(text);
+        // Hold and conference only make sense during a call.
+        bar.el.find('[data-action=hold]').toggle(agent.state === 'on_call');
+        bar.el.find('[data-action=resume]').toggle(agent.state === 'on_hold');
+        bar.el.find('[data-action=conference]').toggle(
+            ['on_call', 'on_hold'].includes(agent.state));
         renderTimer();
     }
 
@@ -274,6 +285,8 @@
         closeDirectory();
         if (purpose === 'pickup') {
             command('pickup', agent.id);
+        } else if (purpose === 'conference') {
+            command('conference', agent.id);
         } else {
             command('transfer', agent.id,
                 purpose === 'consult' ? 'attended' : 'blind');

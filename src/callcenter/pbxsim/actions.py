@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Awaitable, Callable
 
+from . import moves
 from .calls import Request
 from .model import Member
 from .recording import write_tone
@@ -44,6 +45,9 @@ async def events(sim: Simulator, session: Session, h: Headers) -> Frames:
 
 
 async def originate(sim: Simulator, session: Session, h: Headers) -> Frames:
+    room = _into_room(sim, h)
+    if room is not None:
+        return room
     channel, exten = lookup(h, 'Channel'), lookup(h, 'Exten')
     try:
         agent = sim.config.agent(channel)
@@ -79,6 +83,55 @@ def _transfer(kind: str, done: str) -> Handler:
         call.request(Request(kind, channel, lookup(h, 'Exten')))
         return [ok(done)]
     return handler
+
+
+async def redirect(sim: Simulator, session: Session, h: Headers) -> Frames:
+    """To our hold/conference contexts (with ``ExtraChannel``): a move of
+    the call (``moves``); elsewhere: a blind transfer."""
+    channel, extra = lookup(h, 'Channel'), lookup(h, 'ExtraChannel')
+    call = sim.call_of(channel)
+    if call is None or (extra and sim.call_of(extra) is not call):
+        return [error('No such channel')]
+    context = lookup(h, 'Context')
+    if context not in moves.CONTEXTS:
+        call.request(Request('blind', channel, lookup(h, 'Exten')))
+        return [ok('Redirect successful')]
+    call.request(Request('redirect', channel, lookup(h, 'Exten'),
+        extra=extra, context=context))
+    return [ok('Dual Redirect successful' if extra
+            else 'Redirect successful')]
+
+
+async def bridge(sim: Simulator, session: Session, h: Headers) -> Frames:
+    first, second = lookup(h, 'Channel1'), lookup(h, 'Channel2')
+    call = sim.call_of(first)
+    if call is None or sim.call_of(second) is not call:
+        return [error('Channel2 does not exist' if call
+                else 'Channel1 does not exist')]
+    call.request(Request('bridge', first, extra=second))
+    return [ok('Channels have been bridged')]
+
+
+async def setvar(sim: Simulator, session: Session, h: Headers) -> Frames:
+    name = lookup(h, 'Channel')
+    channel, call = sim.pbx.find(name), sim.call_of(name)
+    if channel is None or call is None:
+        return [error('No such channel')]
+    call.varset(channel, lookup(h, 'Variable'), lookup(h, 'Value'))
+    return [ok('Variable Set')]
+
+
+def _into_room(sim: Simulator, h: Headers) -> Frames | None:
+    "An Originate into a ConfBridge room: the room's call invites it."
+    if lookup(h, 'Context') != moves.CONFERENCE:
+        return None
+    room = lookup(h, 'Exten')
+    call = next((c for c in sim.calls if c.linkedid == room), None)
+    if call is None:
+        return [error('Originate failed')]
+    call.request(Request('invite', lookup(h, 'Channel'), room,
+        context=moves.CONFERENCE, action_id=lookup(h, 'ActionID')))
+    return [ok('Originate successfully queued')]
 
 
 async def hangup(sim: Simulator, session: Session, h: Headers) -> Frames:
@@ -234,7 +287,7 @@ async def sim_scenario(sim: Simulator, session: Session,
 
 HANDLERS: dict[str, Handler] = {
     'ping': ping, 'events': events, 'originate': originate,
-    'redirect': _transfer('blind', 'Redirect successful'),
+    'redirect': redirect, 'bridge': bridge, 'setvar': setvar,
     'blindtransfer': _transfer('blind', 'Transfer succeeded'),
     'atxfer': _transfer('attended', 'Atxfer successfully queued'),
     'hangup': hangup, 'queuepause': queue_pause, 'queueadd': queue_add,

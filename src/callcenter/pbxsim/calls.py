@@ -36,9 +36,15 @@ class Leg:
 class Request:
     """A change asked from outside (an AMI action or the scenario API)."""
 
-    kind: str            # hangup, blind, attended, conference
+    kind: str            # hangup, blind, attended, conference, redirect,
+                         # bridge, invite
     channel: str = ''
     target: str = ''
+    #: ``ExtraChannel`` of a Redirect, ``Channel2`` of a Bridge.
+    extra: str = ''
+    #: Dialplan context of a Redirect or an Originate.
+    context: str = ''
+    action_id: str = ''
 
 
 @dataclass
@@ -55,6 +61,10 @@ class Call:
     started: asyncio.Event = field(default_factory=asyncio.Event)
     answered: asyncio.Event = field(default_factory=asyncio.Event)
     finished: asyncio.Event = field(default_factory=asyncio.Event)
+    #: The customer channel listening to music on hold (``callcenter-hold``).
+    held: Channel | None = None
+    #: Set when a ConfBridge room of the call emptied: nothing left to end.
+    over: bool = False
 
     @property
     def uniqueid(self) -> str:
@@ -65,8 +75,12 @@ class Call:
         self.wakeup.set()
 
     def next_request(self) -> Request | None:
+        "The oldest request; ``wakeup`` stays set while more wait."
         self.wakeup.clear()
-        return self.requests.pop(0) if self.requests else None
+        request = self.requests.pop(0) if self.requests else None
+        if self.requests:
+            self.wakeup.set()
+        return request
 
     def emit(self, name: str, privilege: str, headers: Headers) -> None:
         self.pbx.emit(name, privilege, headers, self.clock.now)
@@ -204,6 +218,9 @@ class Call:
         self.emit('BridgeLeave', 'call', bridge.block() + channel.block())
 
     def destroy(self, bridge: Bridge) -> None:
+        if bridge.destroyed:
+            return
+        bridge.destroyed = True
         self.emit('BridgeDestroy', 'call', bridge.block())
 
     # the end ------------------------------------------------------------

@@ -67,14 +67,21 @@ class Channel:
 class Bridge:
     uniqueid: str = field(default_factory=lambda: str(uuid.uuid4()))
     channels: list[Channel] = field(default_factory=list)
+    destroyed: bool = False
+    #: ``ConfBridge`` and the room name for a conference bridge.
+    creator: str = '<unknown>'
+    name: str = '<unknown>'
 
     def block(self, prefix: str = '') -> Headers:
-        technology = 'softmix' if len(self.channels) > 2 else 'simple_bridge'
+        technology = 'softmix' if len(self.channels) > 2 or (
+            self.creator == 'ConfBridge') else 'simple_bridge'
+        kind = 'base' if self.creator == 'ConfBridge' else 'basic'
         p = prefix
         return [
-            (f'{p}BridgeUniqueid', self.uniqueid), (f'{p}BridgeType', 'basic'),
+            (f'{p}BridgeUniqueid', self.uniqueid), (f'{p}BridgeType', kind),
             (f'{p}BridgeTechnology', technology),
-            (f'{p}BridgeCreator', '<unknown>'), (f'{p}BridgeName', '<unknown>'),
+            (f'{p}BridgeCreator', self.creator),
+            (f'{p}BridgeName', self.name),
             (f'{p}BridgeNumChannels', str(len(self.channels))),
             (f'{p}BridgeVideoSourceMode', 'none')]
 

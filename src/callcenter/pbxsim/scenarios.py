@@ -259,7 +259,7 @@ async def converse(call: Call, cfg: SimConfig, caller_ch: Channel,
         extra: list[Leg] | None = None) -> None:
     """Talk until ``talk`` runs out or a hang-up request; serve transfer,
     hold and conference requests on the way (see :mod:`.features`)."""
-    from . import features  # features builds on this module
+    from . import features, moves  # they build on this module
     call.answered.set()
     started = call.clock.now
     side = hangup_by
@@ -274,6 +274,11 @@ async def converse(call: Call, cfg: SimConfig, caller_ch: Channel,
         if request.kind == 'hangup':
             side = 'caller' if request.channel == caller_ch.name else 'agent'
             break
+        if request.kind in ('redirect', 'bridge', 'invite'):
+            await moves.serve(call, cfg, request, caller_ch, parties, bridge)
+            if call.over:
+                break
+            continue
         parties = await features.serve(call, cfg, request, caller_ch,
             parties, bridge)
     if member is not None:
@@ -282,6 +287,7 @@ async def converse(call: Call, cfg: SimConfig, caller_ch: Channel,
                 ('HoldTime', str(hold)),
                 ('TalkTime', str(round(call.clock.now - started))),
                 ('Reason', side)])
+    moves.stop_music(call)
     first = [caller_ch] if side == 'caller' else []
     others = [leg.outer for leg in parties]
     for channel in first + others + ([] if first else [caller_ch]):
