@@ -159,7 +159,9 @@ class TicketSLAMixin:
         "Business hours from submission to end; None when never submitted."
         if not self.opened_at:
             return None
-        return self._business_hours(self.opened_at, max(end, self.opened_at))
+        # rounded to the fields' 2 digits, which validation enforces
+        return round(self._business_hours(
+                self.opened_at, max(end, self.opened_at)), 2)
 
     @classmethod
     def _sla_pause(cls, tickets):
@@ -191,7 +193,7 @@ class TicketSLAMixin:
         for ticket in tickets:
             hours = ticket._business_hours_since_opened(now)
             if hours is not None:
-                hours = max(hours - (ticket.paused_hours or 0), 0)
+                hours = round(max(hours - (ticket.paused_hours or 0), 0), 2)
             args.extend(([ticket], {
                         'resolved_at': now,
                         'resolution_business_hours': hours,
