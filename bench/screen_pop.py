@@ -34,6 +34,8 @@ from callcenter.services import Supervisor, wait_for_http  # noqa: E402
 import caller_lookup  # noqa: E402
 
 DB_NAME = 'pop_bench'
+#: The bridge's events that pop (the agent's leg ringing, AgentCalled).
+RING_KINDS = {'ringing', 'agent_called'}
 CHROMIUM = '/usr/bin/chromium'
 FORM_SHOWN = """([party, name]) => {
     // The pop may open more tabs after the customer's (call panel, ticket).
@@ -45,13 +47,29 @@ FORM_SHOWN = """([party, name]) => {
         input => input.value === name);
     return shown ? Date.now() : null;
 }"""
-CLOSE_TABS = """() => Promise.all(Sao.Tab.tabs.slice().map(tab => {
-    if (tab.screen && tab.screen.current_record
-            && tab.screen.current_record.id < 0) {
-        tab.screen.current_record.cancel();   // an unsaved popped ticket
-    }
-    return tab.close();
-}))"""
+CLOSE_TABS = """() => {
+    // What an agent would discard: a popped ticket never saved, or a
+    // record changed in the page; closed within 15 s or reported stuck.
+    const discarded = [];
+    const closed = Promise.all(Sao.Tab.tabs.slice().map(tab => {
+        const screen = tab.screen;
+        const record = screen && screen.current_record;
+        if (record && screen.current_view) {
+            screen.current_view.set_value();
+            if (record.id < 0 || screen.modified()) {
+                if (record.id >= 0) {
+                    discarded.push(screen.model_name);
+                }
+                // the agent's "No" to "do you want to save it?"
+                tab._close_allowed = () => jQuery.when();
+            }
+        }
+        return tab.close();
+    })).then(() => discarded);
+    const stuck = new Promise(resolve => setTimeout(
+        () => resolve(['stuck']), 15000));
+    return Promise.race([closed, stuck]);
+}"""
 
 
 class TimedSimulator(Simulator):
@@ -87,10 +105,13 @@ class Steps:
     def _finished(self, request):
         if request.method != 'POST' or not request.post_data:
             return
-        try:
-            method = json.loads(request.post_data).get('method', '?')
-        except ValueError:
-            return
+        if request.url.endswith('/bus'):
+            method = 'bus long poll'
+        else:
+            try:
+                method = json.loads(request.post_data).get('method', '?')
+            except ValueError:
+                return
         timing = request.timing
         start = timing['startTime'] / 1000
         self.rpcs.append((method.removeprefix('model.'),
@@ -105,7 +126,7 @@ def timed_bridge(steps):
     class TimedBridge(Bridge):
         def _on_event(self, link, message):
             for event in mapping.to_events(message):
-                if event['kind'] == 'ringing' and event.get('linkedid'):
+                if event['kind'] in RING_KINDS and event.get('linkedid'):
                     steps.ringing.setdefault(event['linkedid'], time.time())
             super()._on_event(link, message)
 
@@ -114,7 +135,7 @@ def timed_bridge(steps):
             now = time.time()
             for kind, payload in items:
                 for event in payload if kind == 'events' else []:
-                    if event['kind'] == 'ringing':
+                    if event['kind'] in RING_KINDS:
                         steps.committed.setdefault(event['linkedid'], now)
     return TimedBridge
 
@@ -229,7 +250,19 @@ def measure(page, telephony, first, scale, calls):
         latencies.append(shown - rang)
         timings.append(call_steps(steps, call.linkedid, rang, pop, shown))
         telephony.hang_up(call)
-        page.evaluate(CLOSE_TABS)
+        # as an agent would: close the tabs once the pop has opened them all
+        page.wait_for_function('CallCenter.lastPop.opened !== false',
+            timeout=30000)
+        discarded = page.evaluate(CLOSE_TABS)
+        if discarded:
+            print(f"call {len(latencies)}: closing the tabs discarded"
+                f" changes: {discarded}", flush=True)
+        if 'stuck' in discarded:
+            page.screenshot(path=str(ROOT / 'artifacts' / 'screen_pop.png'))
+            raise RuntimeError("the tabs did not close: " + page.evaluate(
+                "() => document.querySelector('.modal.in') ? document"
+                ".querySelector('.modal.in').innerText : Sao.Tab.tabs.map("
+                "t => t.name_long).join(', ')"))
     print_steps(timings[1:])
     return [s * 1000 for s in latencies[1:]]
 
