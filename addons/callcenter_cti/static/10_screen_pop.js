@@ -12,30 +12,13 @@
  * prefilled with the number; several → a list to choose from.
  *
  * Latency (CTI-03): a customer's tab may carry `values`, the card's fields
- * as sao would read them (read by the server as the agent): the record is
- * filled with them before its first display, so the name shows without a
- * round trip; the sub-lists (given as ids) read their rows afterwards. The
- * next tabs (call panel, ticket) open only once the card has been painted,
- * so that they do not delay it.
+ * as sao would read them: 05_pop_card.js shows them without a round trip.
+ * The next tabs (call panel, ticket) open only once the card has been
+ * painted, so that they do not delay it.
  */
 (function() {
     'use strict';
     const popped = new Set();
-    // 'model,id' → values of the record a pop tab is opening.
-    const preloaded = new Map();
-
-    // As sao's, with the record filled from the pop before the display.
-    const load = Sao.Screen.prototype.load;
-    Sao.Screen.prototype.load = function(ids, ...args) {
-        const key = ids && ids.length === 1 && `${this.model_name},${ids[0]}`;
-        const values = key && preloaded.get(key);
-        if (values && !this.group.get(ids[0])) {
-            preloaded.delete(key);
-            this.group.load(ids, false, -1, {[ids[0]]: values});
-        }
-        return load.call(this, ids, ...args);
-    };
-
     function tabsFor(message) {
         if (Array.isArray(message.open) && message.open.length) {
             return message.open;
@@ -86,13 +69,7 @@
         if (tab.view_ids) {
             attributes.view_ids = tab.view_ids;
         }
-        if (!tab.res_id || !tab.values) {
-            return Sao.Tab.create(attributes);
-        }
-        const key = `${tab.model},${tab.res_id}`;
-        preloaded.set(key, tab.values);
-        // Unused when the customer's tab is already open.
-        return Sao.Tab.create(attributes).always(() => preloaded.delete(key));
+        return CallCenter.popCard.open(attributes, tab.res_id && tab.values);
     }
 
     // Resolved after the next frame is painted.
