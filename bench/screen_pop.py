@@ -34,6 +34,8 @@ from callcenter.services import Supervisor, wait_for_http  # noqa: E402
 import caller_lookup  # noqa: E402
 
 DB_NAME = 'pop_bench'
+#: The bridge's events that pop (the agent's leg ringing, AgentCalled).
+RING_KINDS = {'ringing', 'agent_called'}
 CHROMIUM = '/usr/bin/chromium'
 FORM_SHOWN = """([party, name]) => {
     // The pop may open more tabs after the customer's (call panel, ticket).
@@ -45,13 +47,29 @@ FORM_SHOWN = """([party, name]) => {
         input => input.value === name);
     return shown ? Date.now() : null;
 }"""
-CLOSE_TABS = """() => Promise.all(Sao.Tab.tabs.slice().map(tab => {
-    if (tab.screen && tab.screen.current_record
-            && tab.screen.current_record.id < 0) {
-        tab.screen.current_record.cancel();   // an unsaved popped ticket
-    }
-    return tab.close();
-}))"""
+CLOSE_TABS = """() => {
+    // What an agent would discard: a popped ticket never saved, or a
+    // record changed in the page; closed within 15 s or reported stuck.
+    const discarded = [];
+    const closed = Promise.all(Sao.Tab.tabs.slice().map(tab => {
+        const screen = tab.screen;
+        const record = screen && screen.current_record;
+        if (record && screen.current_view) {
+            screen.current_view.set_value();
+            if (record.id < 0 || screen.modified()) {
+                if (record.id >= 0) {
+                    discarded.push(screen.model_name);
+                }
+                // the agent's "No" to "do you want to save it?"
+                tab._close_allowed = () => jQuery.when();
+            }
+        }
+        return tab.close();
+    })).then(() => discarded);
+    const stuck = new Promise(resolve => setTimeout(
+        () => resolve(['stuck']), 15000));
+    return Promise.race([closed, stuck]);
+}"""
 
 
 class TimedSimulator(Simulator):
@@ -68,11 +86,67 @@ class TimedSimulator(Simulator):
         super().emit(name, privilege, headers, at)
 
 
+class Steps:
+    """When each step of a pop happened, per call (host wall clock, s).
+
+    The bridge notes when it receives the ring and when the transaction
+    holding it commits; the page notes the JSON-RPC posts sao makes from
+    the pop until the form shows (Playwright's request timing).
+    """
+
+    def __init__(self):
+        self.ringing: dict[str, float] = {}
+        self.committed: dict[str, float] = {}
+        self.rpcs: list[tuple[str, float, float]] = []
+
+    def watch(self, page):
+        page.on('requestfinished', self._finished)
+
+    def _finished(self, request):
+        if request.method != 'POST' or not request.post_data:
+            return
+        if request.url.endswith('/bus'):
+            method = 'bus long poll'
+        else:
+            try:
+                method = json.loads(request.post_data).get('method', '?')
+            except ValueError:
+                return
+        timing = request.timing
+        start = timing['startTime'] / 1000
+        self.rpcs.append((method.removeprefix('model.'),
+            start, start + max(timing['responseEnd'], 0) / 1000))
+
+
+def timed_bridge(steps):
+    "The bridge, noting when the ring arrives and when it is committed."
+    from trytond.modules.callcenter_cti.bridge import mapping
+    from trytond.modules.callcenter_cti.bridge.bridge import Bridge
+
+    class TimedBridge(Bridge):
+        def _on_event(self, link, message):
+            for event in mapping.to_events(message):
+                if event['kind'] in RING_KINDS and event.get('linkedid'):
+                    steps.ringing.setdefault(event['linkedid'], time.time())
+            super()._on_event(link, message)
+
+        async def _commit(self, link, items):
+            await super()._commit(link, items)
+            now = time.time()
+            for kind, payload in items:
+                for event in payload if kind == 'events' else []:
+                    if event['kind'] in RING_KINDS:
+                        steps.committed.setdefault(event['linkedid'], now)
+    return TimedBridge
+
+
 class Telephony:
     "Simulator and bridge on an event loop of their own (a thread)."
 
-    def __init__(self, config: Path, db_name: str, server_uri: str):
+    def __init__(self, config: Path, db_name: str, server_uri: str,
+            steps: Steps):
         self.config, self.db_name = config, db_name
+        self.steps = steps
         self.server_uri = server_uri
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever)
@@ -93,7 +167,8 @@ class Telephony:
 
     async def _start(self):
         from trytond.modules.callcenter_cti.bridge.bridge import (
-            Bridge, BridgeConfig)
+            BridgeConfig)
+        Bridge = timed_bridge(self.steps)
         self.sim = TimedSimulator(SimConfig(port=0, tempo=1.0))
         await self.sim.__aenter__()
         with database.connect(self.server_uri, self.db_name,
@@ -160,24 +235,70 @@ def log_in(page, url, db_name):
 
 def measure(page, telephony, first, scale, calls):
     rng = random.Random(caller_lookup.SEED)
-    latencies, steps = [], []
+    steps = telephony.steps
+    latencies, timings = [], []
     for _ in range(calls + 1):    # the first call warms up
         i = rng.randrange(scale)
         digits, _ = caller_lookup.mobile(i)
+        steps.rpcs.clear()
         call = telephony.ring('+86' + digits)
         shown = page.wait_for_function(FORM_SHOWN,
             arg=[first + i, f'Customer {i}'], polling='raf', timeout=30000)
+        shown = shown.json_value() / 1000
         rang = telephony.sim.rang[call.linkedid]
         pop = page.evaluate('CallCenter.lastPop')
-        latencies.append(shown.json_value() / 1000 - rang)
-        steps.append((pop['sent_at'] - rang, pop['at'] / 1000 - rang))
+        latencies.append(shown - rang)
+        timings.append(call_steps(steps, call.linkedid, rang, pop, shown))
         telephony.hang_up(call)
-        page.evaluate(CLOSE_TABS)
-    published = statistics.median(s[0] for s in steps[1:]) * 1000
-    received = statistics.median(s[1] for s in steps[1:]) * 1000
-    print(f"median from the ring: published on the bus {published:.0f} ms,"
-        f" received by the page {received:.0f} ms", flush=True)
+        # as an agent would: close the tabs once the pop has opened them all
+        page.wait_for_function('CallCenter.lastPop.opened !== false',
+            timeout=30000)
+        discarded = page.evaluate(CLOSE_TABS)
+        if discarded:
+            print(f"call {len(latencies)}: closing the tabs discarded"
+                f" changes: {discarded}", flush=True)
+        if 'stuck' in discarded:
+            page.screenshot(path=str(ROOT / 'artifacts' / 'screen_pop.png'))
+            raise RuntimeError("the tabs did not close: " + page.evaluate(
+                "() => document.querySelector('.modal.in') ? document"
+                ".querySelector('.modal.in').innerText : Sao.Tab.tabs.map("
+                "t => t.name_long).join(', ')"))
+    print_steps(timings[1:])
     return [s * 1000 for s in latencies[1:]]
+
+
+def call_steps(steps, linkedid, rang, pop, shown):
+    "The call's steps in ms from the ring, in order, by name."
+    timing = {
+        'bridge received the ring': steps.ringing.get(linkedid),
+        'bridge committed': steps.committed.get(linkedid),
+        'pop published (sent_at)': pop['sent_at'],
+        'page received the pop': pop['at'] / 1000,
+        }
+    seen = {}
+    for method, start, end in sorted(steps.rpcs, key=lambda r: r[1]):
+        if start < pop['at'] / 1000 or start > shown:
+            continue
+        seen[method] = seen.get(method, 0) + 1
+        name = method + (f' #{seen[method]}' if seen[method] > 1 else '')
+        timing[f'  rpc {name} sent'] = start
+        timing[f'  rpc {name} answered'] = end
+    timing['form shown with the name'] = shown
+    return {name: (at - rang) * 1000 for name, at in timing.items()
+        if at is not None}
+
+
+def print_steps(timings):
+    "The median of each step over the calls (those where it happened)."
+    names = []
+    for timing in timings:
+        names += [n for n in timing if n not in names]
+    order = {n: statistics.median(t[n] for t in timings if n in t)
+        for n in names}
+    print("median ms from the ring (steps seen in n calls):", flush=True)
+    for name in sorted(names, key=order.get):
+        count = sum(name in t for t in timings)
+        print(f"  {order[name]:7.0f}  {name} ({count})", flush=True)
 
 
 def main(argv=None):
@@ -199,7 +320,8 @@ def main(argv=None):
                 if service.name == 'web':
                     supervisor.start(service)
             wait_for_http(settings.url, supervisor=supervisor)
-            with Telephony(config, DB_NAME, server_uri) as telephony, \
+            steps = Steps()
+            with Telephony(config, DB_NAME, server_uri, steps) as telephony, \
                     sync_playwright() as playwright:
                 chromium = playwright.chromium.launch(
                     executable_path=CHROMIUM, headless=True,
@@ -207,6 +329,7 @@ def main(argv=None):
                 page = chromium.new_page(
                     viewport={'width': 1366, 'height': 800})
                 log_in(page, settings.url, DB_NAME)
+                steps.watch(page)
                 latencies = measure(
                     page, telephony, first, args.scale, args.calls)
                 chromium.close()

@@ -10,6 +10,7 @@ from trytond.transaction import Transaction
 from . import phone
 from .agent import publish
 from .call_event import CallEventMixin
+from .pop_card import card_values
 from .exceptions import CallNumberError
 
 DIRECTIONS = [
@@ -294,17 +295,23 @@ class Call(CallEventMixin, ModelSQL, ModelView):
     @classmethod
     def _screen_pop_tabs(cls, call, parties, agent=None):
         "The tabs the pop opens, in order: the customer(s), then the panel."
-        return cls._customer_tabs(call, parties) + [cls._panel_tab(call)]
+        return (cls._customer_tabs(call, parties, agent)
+            + [cls._panel_tab(call)])
 
     @classmethod
-    def _customer_tabs(cls, call, parties):
-        """One customer → their form; several → a list to choose from;
-        none → a new customer form prefilled with the number."""
+    def _customer_tabs(cls, call, parties, agent=None):
+        """One customer → their form (with the card's ``values`` read as
+        the agent); several → a list to choose from; none → a new customer
+        form prefilled with the number."""
         card = Pool().get('ir.model.data').get_id(
             'callcenter_cti', 'party_view_form_pop')
         if len(parties) == 1:
-            return [{'model': 'party.party', 'res_id': parties[0],
-                    'mode': ['form'], 'view_ids': [card]}]
+            tab = {'model': 'party.party', 'res_id': parties[0],
+                'mode': ['form'], 'view_ids': [card]}
+            values = agent and card_values(parties[0], card, agent.user.id)
+            if values:
+                tab['values'] = values
+            return [tab]
         if parties:
             return [{'model': 'party.party', 'mode': ['tree', 'form'],
                     'domain': [['id', 'in', parties]],

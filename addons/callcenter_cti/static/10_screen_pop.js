@@ -10,11 +10,15 @@
  * customer, the call panel, the new ticket…, in that order); otherwise from
  * the matched customers: one → their form; none → a new customer form
  * prefilled with the number; several → a list to choose from.
+ *
+ * Latency (CTI-03): a customer's tab may carry `values`, the card's fields
+ * as sao would read them: 05_pop_card.js shows them without a round trip.
+ * The next tabs (call panel, ticket) open only once the card has been
+ * painted, so that they do not delay it.
  */
 (function() {
     'use strict';
     const popped = new Set();
-
     function tabsFor(message) {
         if (Array.isArray(message.open) && message.open.length) {
             return message.open;
@@ -65,7 +69,14 @@
         if (tab.view_ids) {
             attributes.view_ids = tab.view_ids;
         }
-        return Sao.Tab.create(attributes);
+        return CallCenter.popCard.open(attributes, tab.res_id && tab.values);
+    }
+
+    // Resolved after the next frame is painted.
+    function painted() {
+        const dfd = jQuery.Deferred();
+        window.requestAnimationFrame(() => window.setTimeout(dfd.resolve));
+        return dfd.promise();
     }
 
     CallCenter.screenPop = function(message) {
@@ -73,16 +84,19 @@
             return;
         }
         popped.add(message.call);
-        CallCenter.lastPop = {
-            call: message.call, at: Date.now(), sent_at: message.sent_at};
+        // opened: all the pop's tabs are open (read by bench/screen_pop.py)
+        const pop = CallCenter.lastPop = {
+            call: message.call, at: Date.now(), sent_at: message.sent_at,
+            opened: false};
         // Sao adds a tab once its view is loaded: open them one after the
-        // other so that they keep their order (the customer first).
+        // other so that they keep their order (the customer first), each
+        // once the previous one is painted.
         let opened = jQuery.when();
         for (const tab of tabsFor(message)) {
-            const next = () => openTab(tab);
+            const next = () => openTab(tab).then(painted, painted);
             opened = opened.then(next, next);
         }
-        return opened;
+        return opened.always(() => { pop.opened = true; });
     };
 
     CallCenter.on('callcenter.screen_pop', CallCenter.screenPop);

@@ -132,6 +132,8 @@ class CallPanelTestCase(unittest.TestCase):
         party = create_party("Zhang", '+86 138 0013 8000')
         call = ring(server, '1700000000.1')
         tabs = Call._screen_pop_message(call, 'ring', agent)['open']
+        values = tabs[0].pop('values')
+        self.assertEqual(values['name'], "Zhang")
         self.assertEqual(tabs, [
                 {'model': 'party.party', 'res_id': party.id,
                     'mode': ['form'], 'view_ids': [ModelData.get_id(
@@ -141,6 +143,24 @@ class CallPanelTestCase(unittest.TestCase):
                     'view_ids': [ModelData.get_id(
                             'callcenter_cti', 'call_view_form_panel')]},
                 ])
+
+    @with_transaction()
+    def test_pop_carries_customer_card(self):
+        "The customer's tab carries what the card shows, sub-lists as ids"
+        Call = Pool().get('callcenter.call')
+        set_phone_country()
+        server = create_server()
+        agent = create_agent(server, 'agent1', '1001')
+        party = create_party("Zhang", '+86 138 0013 8000')
+        call = ring(server, '1700000000.1')
+        customer, _ = Call._screen_pop_message(call, 'ring', agent)['open']
+        values = customer['values']
+        self.assertEqual(values['id'], party.id)
+        self.assertEqual(values['rec_name'], "Zhang")
+        self.assertEqual(list(values['contact_mechanisms']),
+            [m.id for m in party.contact_mechanisms])
+        self.assertIn(call.id, values['calls'])
+        self.assertTrue(values['_timestamp'])
 
     @with_transaction()
     def test_pop_unknown_caller_new_customer(self):
