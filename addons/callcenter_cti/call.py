@@ -230,17 +230,19 @@ class Call(CallEventMixin, ModelSQL, ModelView):
         return Mechanism.match_parties(number)
 
     @classmethod
-    def _match_party(cls, call, at):
-        "Link the call to its only matching customer, or create one."
+    def _match_party(cls, call, at, save=True):
+        """Link the call to its only matching customer, or create one;
+        True when linked (saved unless ``save`` is False)."""
         if call.party or not call.number:
-            return
+            return False
         parties = cls.match_number(call.number)
         if len(parties) == 1:
             call.party = parties[0]
         elif not parties and call.direction == 'inbound':
             call.party = cls._create_caller_party(call, at)
-        if call.party:
+        if call.party and save:
             call.save()
+        return bool(call.party)
 
     @classmethod
     def _create_caller_party(cls, call, at):
