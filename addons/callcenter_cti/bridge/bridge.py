@@ -2,8 +2,9 @@
 
 One :class:`~.client.AmiClient` per active ``callcenter.pbx.server``
 record. Events are translated by :mod:`.mapping`, queued in arrival order
-and flushed every ``flush_interval`` seconds (or at ``batch_size``) in one
-Tryton transaction run in a worker thread: runs of call events go to
+and flushed as soon as the previous transaction ends (at most
+``batch_size`` call-log events at a time) in one Tryton transaction run in
+a worker thread: runs of call events go to
 ``callcenter.call.register_events``, agent changes to
 ``callcenter.agent.set_states``, resync snapshots to
 ``callcenter.call.sync_active`` and link states to the server record.
@@ -43,7 +44,7 @@ class BridgeConfig:
     #: Kept for configurations that set it: batches no longer wait.
     flush_interval: float = 0.0
     #: At most this many call-log events per transaction.
-    batch_size: int = 2000
+    batch_size: int = 500
     #: ``last_event_at`` is written at most this often (seconds).
     last_event_every: float = 5.0
     events: str = 'on'
