@@ -9,7 +9,7 @@ from trytond.transaction import Transaction
 
 from . import phone
 from .agent import publish
-from .call_event import CallEventMixin
+from .call_event import CallEventMixin, batch_matches
 from .exceptions import CallNumberError
 
 DIRECTIONS = [
@@ -225,9 +225,17 @@ class Call(CallEventMixin, ModelSQL, ModelView):
 
     @classmethod
     def match_number(cls, number):
-        "Ids of the customers whose phone, mobile or fax number matches."
+        """Ids of the customers whose phone, mobile or fax number matches.
+
+        Inside a bridge transaction a number is matched once (the party
+        match and both screen pops of a call ask for it)."""
         Mechanism = Pool().get('party.contact_mechanism')
-        return Mechanism.match_parties(number)
+        cache = batch_matches()
+        if cache is None:
+            return Mechanism.match_parties(number)
+        if number not in cache:
+            cache[number] = Mechanism.match_parties(number)
+        return list(cache[number])
 
     @classmethod
     def _match_party(cls, call, at, save=True):
@@ -256,6 +264,9 @@ class Call(CallEventMixin, ModelSQL, ModelView):
         if (not Configuration(1).create_unknown_callers
                 or not phone.is_valid(key)):
             return None
+        cache = batch_matches()
+        if cache is not None:
+            cache.clear()
         party, = Party.create([{
                     'name': key,
                     'first_call_at': at,

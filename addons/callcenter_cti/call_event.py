@@ -35,6 +35,13 @@ AGENT_BUSY = {'ringing', 'on_call', 'on_hold'}
 _SHARED_BATCH = contextvars.ContextVar('callcenter_event_batch', default=None)
 
 
+def batch_matches():
+    """Number → matching customer ids of the bridge transaction in course
+    (None outside one)."""
+    batch = _SHARED_BATCH.get()
+    return batch.matches if batch is not None else None
+
+
 class _Batch:
     """The records one call of an entry point (or one transaction of the
     bridge) has already read, and those it changed: a call's dozen events
@@ -53,6 +60,8 @@ class _Batch:
         self.agents = {}
         self.agents_by_id = {}
         self.dirty = {}
+        #: number → customer ids (see ``Call.match_number``)
+        self.matches = {}
         #: calls ended since the last flush, whose recordings to load
         self.closed = []
         self.states = PendingStates()
