@@ -476,12 +476,11 @@ class CallEventMixin:
                     })
         if _fill(call, values):
             if leg and leg.is_origin:
-                # saved now: the match reads the stored number
-                call.save()
-                if cls._match_party(call, at, save=False):
-                    batch.touch(call)
-            else:
-                batch.touch(call)
+                # the match and the pops read the number before the save
+                # (a Function field without setter: never written)
+                call.number = call.get_number('number')
+                cls._match_party(call, at, save=False)
+            batch.touch(call)
 
     @classmethod
     def _get_direction(cls, batch, leg, event):
