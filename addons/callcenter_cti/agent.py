@@ -9,6 +9,7 @@ from trytond.pyson import Eval
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
+from .agent_pending import pending
 from .times import parse_time
 
 AGENT_STATES = [
@@ -145,12 +146,21 @@ class Agent(DeactivableMixin, ModelSQL, ModelView):
             return False
         if (self.state, self.state_reason or None) == (state, reason):
             return False
+        batch = pending()
+        if batch is not None:
+            batch.add(self, state, reason, at)
+            publish(self.user.id, self._state_message())
+            return True
         self._log_state(state, reason, at)
         self.__class__.write([self], {
                 'state': state, 'state_reason': reason, 'state_since': at})
         publish(self.user.id, self._state_message())
-        publish(None, self._state_message(), DIRECTORY_CHANNEL)
+        self._publish_directory()
         return True
+
+    def _publish_directory(self):
+        "The agent's state on the directory channel of the phone bars."
+        publish(None, self._state_message(), DIRECTORY_CHANNEL)
 
     def _log_state(self, state, reason, at):
         "Close the open log row of the agent and open one for ``state``."

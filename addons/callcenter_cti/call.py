@@ -9,7 +9,7 @@ from trytond.transaction import Transaction
 
 from . import phone
 from .agent import publish
-from .call_event import CallEventMixin
+from .call_event import CallEventMixin, batch_matches
 from .pop_card import card_values
 from .exceptions import CallNumberError
 
@@ -226,22 +226,32 @@ class Call(CallEventMixin, ModelSQL, ModelView):
 
     @classmethod
     def match_number(cls, number):
-        "Ids of the customers whose phone, mobile or fax number matches."
+        """Ids of the customers whose phone, mobile or fax number matches.
+
+        Inside a bridge transaction a number is matched once (the party
+        match and both screen pops of a call ask for it)."""
         Mechanism = Pool().get('party.contact_mechanism')
-        return Mechanism.match_parties(number)
+        cache = batch_matches()
+        if cache is None:
+            return Mechanism.match_parties(number)
+        if number not in cache:
+            cache[number] = Mechanism.match_parties(number)
+        return list(cache[number])
 
     @classmethod
-    def _match_party(cls, call, at):
-        "Link the call to its only matching customer, or create one."
+    def _match_party(cls, call, at, save=True):
+        """Link the call to its only matching customer, or create one;
+        True when linked (saved unless ``save`` is False)."""
         if call.party or not call.number:
-            return
+            return False
         parties = cls.match_number(call.number)
         if len(parties) == 1:
             call.party = parties[0]
         elif not parties and call.direction == 'inbound':
             call.party = cls._create_caller_party(call, at)
-        if call.party:
+        if call.party and save:
             call.save()
+        return bool(call.party)
 
     @classmethod
     def _create_caller_party(cls, call, at):
@@ -255,6 +265,9 @@ class Call(CallEventMixin, ModelSQL, ModelView):
         if (not Configuration(1).create_unknown_callers
                 or not phone.is_valid(key)):
             return None
+        cache = batch_matches()
+        if cache is not None:
+            cache.clear()
         party, = Party.create([{
                     'name': key,
                     'first_call_at': at,

@@ -17,6 +17,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .agent import publish
+from .agent_pending import PendingStates
 from .exceptions import BridgeAccessError
 from .times import parse_time
 
@@ -34,17 +35,36 @@ AGENT_BUSY = {'ringing', 'on_call', 'on_hold'}
 _SHARED_BATCH = contextvars.ContextVar('callcenter_event_batch', default=None)
 
 
+def batch_matches():
+    """Number → matching customer ids of the bridge transaction in course
+    (None outside one)."""
+    batch = _SHARED_BATCH.get()
+    return batch.matches if batch is not None else None
+
+
 class _Batch:
-    """The records one call of an entry point has already read, and those
-    it changed: a call's dozen events are saved in one write per record
-    when the batch is flushed, not one write per event."""
+    """The records one call of an entry point (or one transaction of the
+    bridge) has already read, and those it changed: a call's dozen events
+    are saved in one write per record when the batch is flushed, not one
+    write per event, and agent state changes are written once per agent
+    (see :mod:`.agent_pending`)."""
 
     def __init__(self, server_id):
         self.server_id = server_id
         self.calls = {}
         self.legs = {}
+        #: call id → its legs (batch copies), for the calls read in bulk
+        self.call_legs = {}
+        #: linkedids and uniqueids looked up and not found
+        self.absent = set()
         self.agents = {}
+        self.agents_by_id = {}
         self.dirty = {}
+        #: number → customer ids (see ``Call.match_number``)
+        self.matches = {}
+        #: calls ended since the last flush, whose recordings to load
+        self.closed = []
+        self.states = PendingStates()
 
     def touch(self, record):
         "Remember ``record`` to be saved at the next flush."
@@ -62,14 +82,120 @@ class _Batch:
         dirty, self.dirty = self.dirty, {}
         for name, records in dirty.items():
             pool.get(name).save(list(records.values()))
+        closed, self.closed = self.closed, []
+        if closed:
+            pool.get('callcenter.call').load_recordings(closed)
+        self.states.flush()
 
     def agent(self, interface):
         "The agent of the interface on this server (None when none)."
         if interface not in self.agents:
-            Agent = Pool().get('callcenter.agent')
-            self.agents[interface] = Agent.by_interface(
-                self.server_id, [interface]).get(interface)
-        return self.agents[interface]
+            self.load_agents([interface])
+        return self.agents.get(interface)
+
+    def load_agents(self, interfaces):
+        "Read the agents of the interfaces not read yet, in one search."
+        missing = {i for i in interfaces if i and i not in self.agents}
+        if not missing:
+            return
+        Agent = Pool().get('callcenter.agent')
+        found = Agent.by_interface(self.server_id, missing)
+        for interface in missing:
+            self.agents[interface] = self.same(found.get(interface))
+
+    def same(self, agent):
+        """The batch's own copy of ``agent`` (read through a leg or a
+        call), whose state may hold changes not written yet."""
+        if agent is None:
+            return None
+        return self.agents_by_id.setdefault(agent.id, agent)
+
+    def prefetch(self, events):
+        """Read the legs, calls and agents of ``events`` in one search each
+        instead of one per event."""
+        pool = Pool()
+        Call = pool.get('callcenter.call')
+        Leg = pool.get('callcenter.call.leg')
+        uniqueids = {e['uniqueid'] for e in events if e.get('uniqueid')}
+        linkedids = {e.get('linkedid') or e.get('uniqueid') for e in events}
+        uniqueids -= self.legs.keys() | self.absent
+        linkedids -= self.calls.keys() | self.absent | {None}
+        self.load_agents({_interface(e) for e in events})
+        if not uniqueids and not linkedids:
+            return
+        legs = Leg.search([
+                ('server', '=', self.server_id),
+                ('uniqueid', 'in', sorted(uniqueids)),
+                ]) if uniqueids else []
+        for leg in legs:
+            self.legs[leg.uniqueid] = leg
+        linkedids |= {leg.call.linkedid for leg in legs}
+        linkedids -= self.calls.keys()
+        calls = Call.search([
+                ('server', '=', self.server_id),
+                ('linkedid', 'in', sorted(linkedids)),
+                ]) if linkedids else []
+        for call in calls:
+            self.calls[call.linkedid] = call
+            self.call_legs[call.id] = []
+        if calls:
+            for leg in Leg.search([('call', 'in', [c.id for c in calls])]):
+                leg = self.legs.setdefault(leg.uniqueid, leg)
+                self.call_legs[leg.call.id].append(leg)
+        self.absent |= (uniqueids - self.legs.keys()) | (
+            linkedids - self.calls.keys())
+        self.create_missing(events)
+
+    def create_missing(self, events):
+        """Create the calls and legs ``events`` need that do not exist, one
+        ``create`` per model: the calls and legs ``_get_call_leg`` would
+        create one by one."""
+        pool = Pool()
+        Call = pool.get('callcenter.call')
+        Leg = pool.get('callcenter.call.leg')
+        planned, linkedids = {}, []
+        for event in events:
+            uniqueid = event.get('uniqueid')
+            if uniqueid in self.legs:
+                linkedid = (event.get('linkedid')
+                    or self.legs[uniqueid].call.linkedid)
+            elif uniqueid in planned:
+                linkedid = event.get('linkedid') or planned[uniqueid][0]
+            else:
+                linkedid = event.get('linkedid') or uniqueid
+                if uniqueid:
+                    planned[uniqueid] = (linkedid, event)
+            if linkedid and linkedid not in self.calls:
+                linkedids.append(linkedid)
+        linkedids = list(dict.fromkeys(linkedids))
+        if linkedids:
+            for call in Call.create([{'server': self.server_id,
+                            'linkedid': l} for l in linkedids]):
+                self.calls[call.linkedid] = call
+                self.call_legs[call.id] = []
+                self.absent.discard(call.linkedid)
+        if planned:
+            values = [self.leg_values(self.calls[linkedid], event)
+                for linkedid, event in planned.values()]
+            legs = Leg.create(values)
+            for (linkedid, _), leg in zip(planned.values(), legs):
+                self.add_leg(self.calls[linkedid], leg)
+
+    def leg_values(self, call, event):
+        "The values of a new leg of ``call`` first seen in ``event``."
+        interface = _interface(event)
+        return {'call': call.id, 'server': self.server_id,
+            'uniqueid': event['uniqueid'], 'channel': event.get('channel'),
+            'interface': interface,
+            'agent': getattr(self.agent(interface), 'id', None),
+            'caller': event.get('caller'), 'callee': event.get('callee'),
+            'created_at': _event_time(event)}
+
+    def add_leg(self, call, leg):
+        self.legs[leg.uniqueid] = leg
+        self.absent.discard(leg.uniqueid)
+        if call.id in self.call_legs:
+            self.call_legs[call.id].append(leg)
 
 
 def _fill(record, values):
@@ -91,6 +217,11 @@ def _not_before(at, *times):
     return max([at, *(t for t in times if t is not None)])
 
 
+def _event_time(event):
+    "The event's time, or now when it has none."
+    return parse_time(event.get('time')) or dt.datetime.now()
+
+
 def _interface(event):
     "The device of the event's channel: PJSIP/1001 for PJSIP/1001-0000002a."
     if event.get('interface'):
@@ -110,7 +241,10 @@ class CallEventMixin:
         """
         cls._check_bridge_access()
         with Transaction().set_context(_check_access=False):
-            return cls._register_events(cls._batch(server_id), events)
+            batch = cls._batch(server_id)
+            shared = batch is _SHARED_BATCH.get()
+            with batch.states.deferred():
+                return cls._register_events(batch, events, flush=not shared)
 
     @classmethod
     @contextlib.contextmanager
@@ -118,29 +252,70 @@ class CallEventMixin:
         """Share the calls and legs read by the ``register_events`` called
         inside (one transaction of the bridge) instead of reading them again
         for every run of events between agent state changes."""
-        token = _SHARED_BATCH.set(_Batch(int(server_id)))
+        batch = _Batch(int(server_id))
+        token = _SHARED_BATCH.set(batch)
         try:
             yield
+            with batch.states.deferred():
+                batch.flush()
         finally:
             _SHARED_BATCH.reset(token)
+
+    @classmethod
+    def prepare_events(cls, server_id, events):
+        """Read and create the calls, legs and agents of all the events of
+        a bridge transaction at once (inside ``event_batch``), not once per
+        run of events between agent state changes."""
+        cls._check_bridge_access()
+        with Transaction().set_context(_check_access=False):
+            cls._batch(server_id).prefetch(cls._handled(events))
+
+    @classmethod
+    def _handled(cls, events):
+        "The events of a kind with a handler, in order."
+        return [e for e in events
+            if getattr(cls, '_event_%s' % e.get('kind'), None)
+            or logger.debug("skip event %r", e)]
 
     @classmethod
     def _batch(cls, server_id):
         batch = _SHARED_BATCH.get()
         if batch is None or batch.server_id != int(server_id):
             return _Batch(int(server_id))
-        batch.agents.clear()    # their states may have changed in between
         return batch
 
     @classmethod
-    def _register_events(cls, batch, events):
+    def apply_agent_states(cls, server_id, changes):
+        """``callcenter.agent.set_states`` for the bridge: through the
+        agents of the shared batch (whose states may not be written yet),
+        so a transaction needs not flush between calls and agent events."""
+        cls._check_bridge_access()
+        batch = cls._batch(server_id)
+        batch.load_agents({c.get('interface') for c in changes})
+        changed = []
+        with Transaction().set_context(_check_access=False), \
+                batch.states.deferred():
+            for change in changes:
+                agent = batch.agent(change.get('interface'))
+                if agent and agent.change_state(
+                        change['state'], change.get('reason'),
+                        parse_time(change.get('time'))):
+                    changed.append(agent.id)
+            if batch is not _SHARED_BATCH.get():
+                batch.flush()
+        return changed
+
+    @classmethod
+    def _register_events(cls, batch, events, flush=True):
         touched = []
+        events = cls._handled(events)
+        batch.prefetch(events)
         for event in events:
             handler = getattr(cls, '_event_%s' % event.get('kind'), None)
             if handler is None:
                 logger.debug("skip event %r", event)
                 continue
-            at = parse_time(event.get('time')) or dt.datetime.now()
+            at = _event_time(event)
             call, leg = cls._get_call_leg(batch, event, at)
             if call is None:
                 logger.debug("skip event without call %r", event)
@@ -148,7 +323,8 @@ class CallEventMixin:
             handler(batch, call, leg, event, at)
             if call.id not in touched:
                 touched.append(call.id)
-        batch.flush()
+        if flush:
+            batch.flush()
         return touched
 
     @classmethod
@@ -163,12 +339,15 @@ class CallEventMixin:
         at = parse_time(time) or dt.datetime.now()
         shared = _SHARED_BATCH.get()
         if shared is not None:      # calls closed below would be stale there
-            shared.calls.clear()
-            shared.legs.clear()
+            with shared.states.deferred():
+                shared.flush()
+            shared.__init__(shared.server_id)
         with Transaction().set_context(_check_access=False):
             batch = _Batch(int(server_id))
-            cls._register_events(batch, cls._snapshot_events(channels, at))
-            closed = cls._hang_up_missing(batch, channels, at)
+            with batch.states.deferred():
+                cls._register_events(
+                    batch, list(cls._snapshot_events(channels, at)))
+                closed = cls._hang_up_missing(batch, channels, at)
             calls = cls.search([
                     ('server', '=', batch.server_id), ('state', '=', 'open')])
             return {'open': [c.id for c in calls], 'closed': closed}
@@ -261,7 +440,7 @@ class CallEventMixin:
     def _get_call(cls, batch, linkedid):
         call = batch.calls.get(linkedid)
         if call is None:
-            calls = cls.search([
+            calls = [] if linkedid in batch.absent else cls.search([
                     ('server', '=', batch.server_id),
                     ('linkedid', '=', linkedid)], limit=1)
             if calls:
@@ -269,14 +448,16 @@ class CallEventMixin:
             else:
                 call = cls(server=batch.server_id, linkedid=linkedid)
                 call.save()
+                batch.call_legs[call.id] = []
             batch.calls[linkedid] = call
+            batch.absent.discard(linkedid)
         return call
 
     @classmethod
     def _get_leg(cls, batch, uniqueid):
         Leg = Pool().get('callcenter.call.leg')
         leg = batch.legs.get(uniqueid)
-        if leg is None:
+        if leg is None and uniqueid not in batch.absent:
             legs = Leg.search([
                     ('server', '=', batch.server_id),
                     ('uniqueid', '=', uniqueid)], limit=1)
@@ -295,7 +476,7 @@ class CallEventMixin:
             interface=interface, agent=agent, caller=event.get('caller'),
             callee=event.get('callee'), created_at=at)
         leg.save()
-        batch.legs[leg.uniqueid] = leg
+        batch.add_leg(call, leg)
         return leg
 
     @classmethod
@@ -318,11 +499,11 @@ class CallEventMixin:
                     })
         if _fill(call, values):
             if leg and leg.is_origin:
-                # saved now: the match reads the stored number
-                call.save()
-                cls._match_party(call, at)
-            else:
-                batch.touch(call)
+                # the match and the pops read the number before the save
+                # (a Function field without setter: never written)
+                call.number = call.get_number('number')
+                cls._match_party(call, at, save=False)
+            batch.touch(call)
 
     @classmethod
     def _get_direction(cls, batch, leg, event):
@@ -345,7 +526,7 @@ class CallEventMixin:
         if _fill(call, {'ring_at': at}):
             batch.touch(call)
         if leg.agent and not leg.is_origin:
-            cls._agent_ringing(call, leg.agent, at)
+            cls._agent_ringing(call, batch.same(leg.agent), at)
 
     @classmethod
     def _agent_ringing(cls, call, agent, at):
@@ -359,10 +540,11 @@ class CallEventMixin:
         if not leg or not _fill(leg, {'answer_at': at}):
             return
         batch.touch(leg)
-        if leg.agent:
-            leg.agent.change_state('on_call', at=at)
+        agent = batch.same(leg.agent)
+        if agent:
+            agent.change_state('on_call', at=at)
         if not leg.is_origin:
-            cls._answer(batch, call, leg.agent, at)
+            cls._answer(batch, call, agent, at)
 
     @classmethod
     def _answer(cls, batch, call, agent, at):
@@ -377,17 +559,19 @@ class CallEventMixin:
     @classmethod
     def _event_bridged(cls, batch, call, leg, event, at):
         if leg and not leg.is_origin and call.answer_at is None:
-            cls._answer(batch, call, leg.agent, at)
+            cls._answer(batch, call, batch.same(leg.agent), at)
 
     @classmethod
     def _event_hold(cls, batch, call, leg, event, at):
-        if call.agent and call.agent.state == 'on_call':
-            call.agent.change_state('on_hold', at=at)
+        agent = batch.same(call.agent)
+        if agent and agent.state == 'on_call':
+            agent.change_state('on_hold', at=at)
 
     @classmethod
     def _event_unhold(cls, batch, call, leg, event, at):
-        if call.agent and call.agent.state == 'on_hold':
-            call.agent.change_state('on_call', at=at)
+        agent = batch.same(call.agent)
+        if agent and agent.state == 'on_hold':
+            agent.change_state('on_call', at=at)
 
     @classmethod
     def _event_hangup(cls, batch, call, leg, event, at):
@@ -397,24 +581,28 @@ class CallEventMixin:
                     'hangup_at': at, 'hangup_cause': event.get('cause')}):
             return
         batch.touch(leg)
-        agent = leg.agent
+        agent = batch.same(leg.agent)
         if agent and agent.state in AGENT_BUSY:
             agent.change_state(
                 'wrap_up' if leg.answer_at else 'ready', at=at)
         legs = cls._legs_of(batch, call)
         if all(other.hangup_at for other in legs):
-            cls._close(call, max(other.hangup_at for other in legs), legs)
+            cls._close(call, max(other.hangup_at for other in legs), legs,
+                batch)
 
     @classmethod
     def _legs_of(cls, batch, call):
         """The call's legs as stored, each replaced by the batch's copy
         (which may hold changes not saved yet)."""
         Leg = Pool().get('callcenter.call.leg')
+        if call.id in batch.call_legs:
+            return batch.call_legs[call.id]
         return [batch.legs.get(leg.uniqueid, leg)
             for leg in Leg.search([('call', '=', call.id)])]
 
     @classmethod
-    def _close(cls, call, at, legs=None):
+    def _close(cls, call, at, legs=None, batch=None):
+        "End the call; saved at once, or with ``batch`` when given."
         at = _not_before(at, call.start_at, call.queue_join_at,
             call.answer_at)
         if not _fill(call, {'hangup_at': at}):
@@ -425,6 +613,10 @@ class CallEventMixin:
         if (call.disposition in {'missed', 'abandoned', 'voicemail'}
                 and call.direction != 'outbound' and not call.handling):
             call.handling = 'new'
+        if batch is not None:
+            batch.touch(call)
+            batch.closed.append(call)
+            return
         call.save()
         cls.load_recordings([call])
 

@@ -2,8 +2,9 @@
 
 One :class:`~.client.AmiClient` per active ``callcenter.pbx.server``
 record. Events are translated by :mod:`.mapping`, queued in arrival order
-and flushed every ``flush_interval`` seconds (or at ``batch_size``) in one
-Tryton transaction run in a worker thread: runs of call events go to
+and flushed as soon as the previous transaction ends (at most
+``batch_size`` call-log events at a time) in one Tryton transaction run in
+a worker thread: runs of call events go to
 ``callcenter.call.register_events``, agent changes to
 ``callcenter.agent.set_states``, resync snapshots to
 ``callcenter.call.sync_active`` and link states to the server record.
@@ -41,8 +42,10 @@ Item = tuple[str, Any]
 
 @dataclass(frozen=True)
 class BridgeConfig:
-    flush_interval: float = 0.05
-    batch_size: int = 200
+    #: Kept for configurations that set it: batches no longer wait.
+    flush_interval: float = 0.0
+    #: At most this many call-log events per transaction.
+    batch_size: int = 500
     #: ``last_event_at`` is written at most this often (seconds).
     last_event_every: float = 5.0
     events: str = 'on'
@@ -99,15 +102,15 @@ def _read_servers(pool: Any) -> list[dict[str, Any]]:
 def _apply(pool: Any, server_id: int, items: list[Item]) -> None:
     "Apply queued items in order, runs of one kind in one call."
     Call = pool.get('callcenter.call')
-    Agent = pool.get('callcenter.agent')
     Server = pool.get('callcenter.pbx.server')
     with Call.event_batch(server_id):
+        Call.prepare_events(server_id,
+            [e for kind, p in items if kind == 'events' for e in p])
         for kind, payload in _runs(items):
             if kind == 'events':
                 Call.register_events(server_id, payload)
             elif kind == 'states':
-                Agent.set_states([{**c, 'server': server_id}
-                        for c in payload])
+                Call.apply_agent_states(server_id, payload)
             elif kind == 'sync':
                 channels, at = payload
                 Call.sync_active(server_id, channels, at)
@@ -241,9 +244,11 @@ class Bridge:
                 for s in mapping.to_states(m)])
 
     async def _flush_forever(self, link: Link) -> None:
+        """Commit whatever arrived, at once: the events read while a
+        transaction runs make the next one (no waiting for more)."""
         while True:
             await link.wake.wait()
-            if link.count < self.config.batch_size:
+            if self.config.flush_interval:
                 await asyncio.sleep(self.config.flush_interval)
             await self._flush(link)
 
