@@ -61,7 +61,7 @@ def mechanism_values(party, kind, value):
         if phonenumbers:
             value = phonenumbers.format_number(phonenumbers.parse(value),
                 phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return {'party': party.id, 'type': kind, 'value': value,
+    return {'party': int(party), 'type': kind, 'value': value,
         'value_compact': compact}
 
 

@@ -1,0 +1,143 @@
+"""New customers of an import written with ``COPY``: the bulk path.
+
+Every new customer is written by this path, whatever the file's size,
+unless an ``ir.trigger`` watches the creation of customers, numbers,
+addresses or group members, or a model has a default kept in another
+table (a multi-value default such as an accounting module's), or the
+database is not PostgreSQL (it uses ``COPY``): then the
+import uses ``customer_import_write.create_customers`` (``create``), which
+runs them. Rows whose number belongs to an existing customer (updates)
+always go through ``write``: they are few.
+
+The values are those ``create`` stores (the test ``test_import_bulk``
+compares both paths field by field):
+
+* the customer: ``Party.preprocess_values`` itself is run on each row
+  (search key with pinyin, code letters and digits), with the codes of
+  the party sequence fetched at once (``ir.sequence.get_many``: one
+  ``nextval`` query for an SQL sequence);
+* its numbers: display value and ``value_compact`` as party formats them
+  and, with ``callcenter_cti``, ``phone_key`` and ``phone_tail`` from the
+  same functions the contact mechanism uses;
+* address and group membership as given.
+
+Everything runs in the import's transaction: a failure rolls all back.
+"""
+from trytond import backend
+from trytond.pool import Pool
+from trytond.tools import grouped_slice
+from trytond.transaction import without_check_access
+
+from . import bulk_create as bulk
+from .customer_import_write import (
+    ADDRESS_FIELDS, MECHANISMS, mechanism_values, party_values)
+
+BATCH = 5000  # rows per COPY round, and between two progress reports
+MODELS = ('party.party', 'party.contact_mechanism', 'party.address',
+    'callcenter.customer.group-party.party')
+
+
+def supported():
+    "Whether the bulk path writes what ``create`` would (see above)."
+    pool = Pool()
+    Models = [pool.get(name) for name in MODELS]
+    if backend.name != 'postgresql':  # COPY
+        return False
+    if bulk.has_create_triggers(*Models):
+        return False
+    try:
+        for Model in Models:
+            bulk._defaults(Model, [])
+    except NotImplementedError:
+        return False
+    return True
+
+
+def create_customers(rows, progress=None):
+    "Create one customer per row; ``progress(done)`` after each batch."
+    done = 0
+    for batch in grouped_slice(rows, BATCH):
+        batch = [values for _, values in batch]
+        _create_batch(batch)
+        done += len(batch)
+        if progress:
+            progress(done)
+    return done
+
+
+def _create_batch(batch):
+    pool = Pool()
+    Party = pool.get('party.party')
+    ids = _group_insert(Party, _parties(batch))
+    mechanisms, addresses, members = [], [], []
+    phone_keys = _phone_keys()
+    for party, values in zip(ids, batch):
+        for kind in MECHANISMS:
+            if values.get(kind):
+                mechanism = mechanism_values(party, kind, values[kind])
+                if phone_keys:
+                    mechanism.update(phone_keys(mechanism))
+                mechanisms.append(mechanism)
+        address = {k: values[k] for k in ADDRESS_FIELDS if k in values}
+        if address:
+            address['party'] = party
+            if 'street' in address:
+                address['street_unstructured'] = address.pop('street')
+            addresses.append(address)
+        if values.get('customer_group'):
+            members.append({'party': party, 'group': values['customer_group']})
+    _group_insert(pool.get('party.contact_mechanism'), mechanisms)
+    _group_insert(pool.get('party.address'), addresses)
+    _group_insert(
+        pool.get('callcenter.customer.group-party.party'), members)
+
+
+def _parties(batch):
+    "The customers' values after party's own ``preprocess_values``."
+    Party = Pool().get('party.party')
+    vlist = []
+    for values in batch:
+        party = party_values(values)
+        party.setdefault('source_channel', 'import')
+        vlist.append(party)
+    without_code = [v for v in vlist if not v.get('code')]
+    sequence = Party._code_sequence()
+    if without_code and sequence:
+        for values, code in zip(without_code,
+                sequence.get_many(len(without_code))):
+            values['code'] = code
+    with without_check_access():
+        vlist = [Party.preprocess_values('create', v) for v in vlist]
+    return [{k: v for k, v in values.items()
+            if not (hasattr(Party._fields[k], 'set') and v is None)}
+        for values in vlist]
+
+
+def _phone_keys():
+    "The callcenter_cti keys of a number, when that module is activated."
+    Mechanism = Pool().get('party.contact_mechanism')
+    if 'phone_key' not in Mechanism._fields:
+        return None
+    from trytond.modules.callcenter_cti import phone
+    region, count = Mechanism._phone_settings()
+
+    def keys(mechanism):
+        key = tail = None
+        if mechanism['type'] in phone.PHONE_TYPES:
+            key = phone.normalize(mechanism['value'], region)
+            tail = phone.tail(key, count) if key else None
+        return {'phone_key': key, 'phone_tail': tail}
+    return keys
+
+
+def _group_insert(Model, vlist):
+    "``bulk_create`` per set of keys; the ids in the order of ``vlist``."
+    ids = [None] * len(vlist)
+    groups = {}
+    for index, values in enumerate(vlist):
+        groups.setdefault(tuple(sorted(values)), []).append(index)
+    for indexes in groups.values():
+        new = bulk.bulk_create(Model, [vlist[i] for i in indexes])
+        for index, id_ in zip(indexes, new):
+            ids[index] = id_
+    return ids
