@@ -183,17 +183,20 @@ class CustomerImport(ModelSQL, ModelView):
             finish(cls._failure(errors, len(checked.rows) + len(errors)))
             return
         finish(cls._write(job, checked.rows, duplicates, lambda done: report(
-                    {'progress': 50 + min(50 * done // total, 49)})))
+                    {'progress': 50 + min(50 * done // total, 49)}),
+                phones=checked.phones))
 
     @classmethod
-    def _write(cls, job, rows, duplicates, progress):
+    def _write(cls, job, rows, duplicates, progress, phones=None):
         new = [r for r in rows if r[0] not in duplicates]
         old = [r for r in rows if r[0] in duplicates]
         updated = 0
         if job.duplicates == 'update':
             updated = write.update_customers(old, duplicates)
-        creator = bulk if bulk.supported() else write
-        created = creator.create_customers(new, progress)
+        if bulk.supported():
+            created = bulk.create_customers(new, progress, phones)
+        else:
+            created = write.create_customers(new, progress)
         return {
             'state': 'done', 'progress': 100, 'rows': len(rows),
             'created': created, 'updated': updated,

@@ -17,8 +17,8 @@ compares both paths field by field):
   the party sequence fetched at once (``ir.sequence.get_many``: one
   ``nextval`` query for an SQL sequence);
 * its numbers: display value and ``value_compact`` as party formats them
-  and, with ``callcenter_cti``, ``phone_key`` and ``phone_tail`` from the
-  same functions the contact mechanism uses;
+  and, with ``callcenter_cti``, ``phone_key`` and ``phone_tail``, each
+  number parsed once, by the engine (see ``_Numbers``);
 * address and group membership as given.
 
 Everything runs in the import's transaction: a failure rolls all back.
@@ -53,31 +53,32 @@ def supported():
     return True
 
 
-def create_customers(rows, progress=None):
-    "Create one customer per row; ``progress(done)`` after each batch."
+def create_customers(rows, progress=None, phones=None):
+    """Create one customer per row; ``progress(done)`` after each batch.
+
+    ``phones`` maps the rows' E.164 numbers to their international format
+    (the engine's ``Result.phones``), else each number is parsed again.
+    """
     done = 0
+    numbers = _Numbers(phones or {})
     for batch in grouped_slice(rows, BATCH):
         batch = [values for _, values in batch]
-        _create_batch(batch)
+        _create_batch(batch, numbers)
         done += len(batch)
         if progress:
             progress(done)
     return done
 
 
-def _create_batch(batch):
+def _create_batch(batch, numbers):
     pool = Pool()
     Party = pool.get('party.party')
     ids = _group_insert(Party, _parties(batch))
     mechanisms, addresses, members = [], [], []
-    phone_keys = _phone_keys()
     for party, values in zip(ids, batch):
         for kind in MECHANISMS:
             if values.get(kind):
-                mechanism = mechanism_values(party, kind, values[kind])
-                if phone_keys:
-                    mechanism.update(phone_keys(mechanism))
-                mechanisms.append(mechanism)
+                mechanisms.append(numbers.mechanism(party, kind, values[kind]))
         address = {k: values[k] for k in ADDRESS_FIELDS if k in values}
         if address:
             address['party'] = party
@@ -113,21 +114,39 @@ def _parties(batch):
         for values in vlist]
 
 
-def _phone_keys():
-    "The callcenter_cti keys of a number, when that module is activated."
-    Mechanism = Pool().get('party.contact_mechanism')
-    if 'phone_key' not in Mechanism._fields:
-        return None
-    from trytond.modules.callcenter_cti import phone
-    region, count = Mechanism._phone_settings()
+class _Numbers:
+    """Contact mechanism values of the numbers, each parsed once.
 
-    def keys(mechanism):
-        key = tail = None
-        if mechanism['type'] in phone.PHONE_TYPES:
-            key = phone.normalize(mechanism['value'], region)
-            tail = phone.tail(key, count) if key else None
-        return {'phone_key': key, 'phone_tail': tail}
-    return keys
+    The engine gives every number in E.164 after checking it is valid, and
+    its international format in ``phones``. Party stores the international
+    format as value and E.164 as ``value_compact``; callcenter_cti's
+    ``phone.normalize`` of a valid number with its country code is its
+    E.164 again, so ``phone_key`` is the E.164 and ``phone_tail`` its last
+    digits (``phone.tail``), as the contact mechanism computes them.
+    """
+
+    def __init__(self, phones):
+        Mechanism = Pool().get('party.contact_mechanism')
+        self.phones = phones
+        self.keys = 'phone_key' in Mechanism._fields
+        if self.keys:
+            from trytond.modules.callcenter_cti import phone
+            self.tail = phone.tail
+            self.types = phone.PHONE_TYPES
+            _, self.count = Mechanism._phone_settings()
+
+    def mechanism(self, party, kind, value):
+        if kind != 'email' and value in self.phones:
+            values = {'party': party, 'type': kind,
+                'value': self.phones[value], 'value_compact': value}
+        else:
+            values = mechanism_values(party, kind, value)
+        if self.keys:
+            phone = kind in self.types
+            values['phone_key'] = values['value_compact'] if phone else None
+            values['phone_tail'] = (self.tail(values['value_compact'],
+                    self.count) if phone else None)
+        return values
 
 
 def _group_insert(Model, vlist):

@@ -33,7 +33,7 @@ def checked_rows(rows, header=HEADER):
     result = validate('c.xlsx', xlsx(rows, header), get_targets(),
         mapping=mapping.engine_mapping(), region=country.code)
     assert not result.errors, result.errors
-    return result.rows
+    return result.rows, result.phones
 
 
 def stored(Model, records):
@@ -77,9 +77,9 @@ class CustomerImportBulkTestCase(_DBTestCase):
         with set_company(company):
             self.setup()
             self.assertTrue(bulk.supported())
-            rows = checked_rows(ROWS)
+            rows, phones = checked_rows(ROWS)
             before = [p.id for p in Party.search([])]
-            self.assertEqual(bulk.create_customers(rows), 3)
+            self.assertEqual(bulk.create_customers(rows, phones=phones), 3)
             by_bulk = Party.search([('id', 'not in', before)],
                 order=[('id', 'ASC')])
             before += [p.id for p in by_bulk]
