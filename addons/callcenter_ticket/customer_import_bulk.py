@@ -24,11 +24,14 @@ compares both paths field by field):
 Everything runs in the import's transaction: a failure rolls all back.
 """
 from trytond import backend
+from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 from . import bulk_create as bulk
+from .customer_import_access import may_edit_customers
+from .exceptions import CustomerReadOnlyError
 from .customer_import_write import (
     ADDRESS_FIELDS, MECHANISMS, mechanism_values, party_values)
 
@@ -59,6 +62,7 @@ def create_customers(rows, progress=None, phones=None):
     ``phones`` maps the rows' E.164 numbers to their international format
     (the engine's ``Result.phones``), else each number is parsed again.
     """
+    _check_editor()
     done = 0
     numbers = _Numbers(phones or {})
     for batch in grouped_slice(rows, BATCH):
@@ -112,6 +116,19 @@ def _parties(batch):
     return [{k: v for k, v in values.items()
             if not (hasattr(Party._fields[k], 'set') and v is None)}
         for values in vlist]
+
+
+def _check_editor():
+    """Only users who may change customers import them (leaders, admins…).
+
+    ``bulk_create`` checks the access rights as ``create`` does; this
+    checks the call-center rule even where ``create`` would not (in the
+    queue worker, which runs without access checks): a file of a user is
+    always a user's change.
+    """
+    if not may_edit_customers(external=bool(Transaction().user)):
+        raise CustomerReadOnlyError(gettext(
+                'callcenter_ticket.msg_customer_read_only'))
 
 
 class _Numbers:

@@ -1,13 +1,16 @@
 "The bulk path of the customer import stores what create stores."
+from trytond.exceptions import UserError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from .. import customer_import_bulk as bulk
 from .. import customer_import_write as orm
 from ..customer_import_target import get_targets
 from ..import_engine import validate
 from .test_import import gender_mapping, party_count, setup_customers, xlsx
+from .tools import create_user
 
 HEADER = ["Name", "Mobile", "Phone", "Email", "Customer Level", "Gender",
     "Birthday", "Street", "City", "Postal Code", "Country",
@@ -130,6 +133,25 @@ class CustomerImportBulkTestCase(_DBTestCase):
             self.assertEqual((job.state, job.created), ('done', 2500))
             self.assertEqual(party_count(), before + 2500)
             self.assertEqual(Import(job.id).progress, 100)
+
+    @with_transaction()
+    def test_agent_cannot_bulk_create(self):
+        "The bulk path refuses agents, even without access checks"
+        company = create_company()
+        agent = create_user('agent', company, 'group_agent')
+        leader = create_user('leader', company, 'group_team_leader')
+        with set_company(company):
+            self.setup()
+            rows, phones = checked_rows(ROWS[:1])
+            before = party_count()
+            for context in [{}, {'_check_access': True}]:
+                with Transaction().set_user(agent.id), \
+                        Transaction().set_context(context):
+                    with self.assertRaisesRegex(UserError, "only read"):
+                        bulk.create_customers(rows, phones=phones)
+            self.assertEqual(party_count(), before)
+            with Transaction().set_user(leader.id):
+                self.assertEqual(bulk.create_customers(rows, phones=phones), 1)
 
     def execute(self, rows, expect):
         "Run an import of rows; assert the progress it reports."
