@@ -2,8 +2,9 @@
 
 Rows arrive already validated by the engine. Customers are created with
 one ``create`` per model and batch (parties, then their contact
-mechanisms, addresses and group memberships) rather than nested creates,
-which keeps 100,000 rows within a minute.
+mechanisms, addresses and group memberships) rather than nested creates.
+This is the reference the bulk path (``customer_import_bulk``) is tested
+against, and its fallback (about 90 rows/s); updates always come here.
 """
 from sql import Literal
 
