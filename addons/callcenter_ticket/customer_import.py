@@ -6,6 +6,17 @@ same transaction. Small files run at once; large ones go to the queue
 worker (``__queue__``) and report their progress on the job, written in
 separate short transactions so the web client sees it while the import's
 own transaction is still open.
+
+New customers are written by the bulk path (``customer_import_bulk``) when
+it can store exactly what ``create`` would, else by ``create``
+(``customer_import_write``); updates of existing customers use ``write``.
+
+In the worker, the outcome (*Done*, or *Failed* with the errors) is
+written once the import's transaction has committed, so that a job never
+says *Done* for rows that were rolled back. It cannot be written inside
+that transaction: the progress, committed apart meanwhile, changed the
+job's row, and PostgreSQL refuses a second change of it in a repeatable
+read transaction. If the commit fails, the job says *Failed*.
 """
 import json
 
@@ -16,6 +27,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from . import customer_import_bulk as bulk
 from . import customer_import_write as write
 from .customer_import_write import BATCH
 from .customer_import_mapping import parse_codes
@@ -134,7 +146,8 @@ class CustomerImport(ModelSQL, ModelView):
         for job in imports:
             report = cls._reporter(job.id)
             try:
-                cls._execute(job, report)
+                cls._execute(job, report, finish=lambda values, report=report:
+                    Transaction().join(_AfterCommit(report, values)))
             except Exception as exception:
                 # the worker rolls the import back: say so on the job
                 report({'state': 'failed', 'created': 0, 'updated': 0,
@@ -150,8 +163,13 @@ class CustomerImport(ModelSQL, ModelView):
         return report
 
     @classmethod
-    def _execute(cls, job, report):
-        "Check every row, then write all customers or none."
+    def _execute(cls, job, report, finish=None):
+        """Check every row, then write all customers or none.
+
+        ``report`` writes progress; ``finish``, the outcome (``report`` by
+        default).
+        """
+        finish = finish or report
         total = max(count_rows(job.filename, job.file), 1)
         report({'state': 'running', 'progress': 0, 'rows': total})
         checked = validate(job.filename, job.file, get_targets(),
@@ -162,19 +180,23 @@ class CustomerImport(ModelSQL, ModelView):
         errors = checked.errors + cls._code_conflicts(
             checked, [r for r in checked.rows if r[0] not in duplicates])
         if errors:
-            report(cls._failure(errors, len(checked.rows) + len(errors)))
+            finish(cls._failure(errors, len(checked.rows) + len(errors)))
             return
-        report(cls._write(job, checked.rows, duplicates, lambda done: report(
-                    {'progress': 50 + min(50 * done // total, 49)})))
+        finish(cls._write(job, checked.rows, duplicates, lambda done: report(
+                    {'progress': 50 + min(50 * done // total, 49)}),
+                phones=checked.phones))
 
     @classmethod
-    def _write(cls, job, rows, duplicates, progress):
+    def _write(cls, job, rows, duplicates, progress, phones=None):
         new = [r for r in rows if r[0] not in duplicates]
         old = [r for r in rows if r[0] in duplicates]
         updated = 0
         if job.duplicates == 'update':
             updated = write.update_customers(old, duplicates)
-        created = write.create_customers(new, progress)
+        if bulk.supported():
+            created = bulk.create_customers(new, progress, phones)
+        else:
+            created = write.create_customers(new, progress)
         return {
             'state': 'done', 'progress': 100, 'rows': len(rows),
             'created': created, 'updated': updated,
@@ -235,3 +257,32 @@ class CustomerImport(ModelSQL, ModelView):
         Configuration = Pool().get('callcenter.configuration')
         country = Configuration(1).phone_country
         return country.code if country else None
+
+
+class _AfterCommit:
+    """Writes a job's outcome after the import's transaction committed.
+
+    Joined to the transaction as a data manager: ``tpc_finish`` runs once
+    the rows are committed, ``tpc_abort`` when they are rolled back.
+    """
+
+    def __init__(self, report, values):
+        self.report = report
+        self.values = values
+
+    def tpc_begin(self, transaction):
+        pass
+
+    def commit(self, transaction):
+        pass
+
+    def tpc_vote(self, transaction):
+        pass
+
+    def tpc_finish(self, transaction):
+        self.report(self.values)
+
+    def tpc_abort(self, transaction):
+        self.report({'state': 'failed', 'created': 0, 'updated': 0,
+                'errors': gettext(
+                    'callcenter_ticket.msg_import_not_committed')})

@@ -2,10 +2,14 @@
 
 Rows arrive already validated by the engine. Customers are created with
 one ``create`` per model and batch (parties, then their contact
-mechanisms, addresses and group memberships) rather than nested creates,
-which keeps 100,000 rows within a minute.
+mechanisms, addresses and group memberships) rather than nested creates.
+This is the reference the bulk path (``customer_import_bulk``) is tested
+against, and its fallback (about 90 rows/s); updates always come here.
 """
+from sql import Literal
+
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 from trytond.tools.email_ import normalize_email
 from trytond.tools import grouped_slice
 
@@ -21,6 +25,7 @@ PARTY_FIELDS = ('name', 'code', 'customer_level', 'service_level',
 ADDRESS_FIELDS = ('street', 'city', 'postal_code', 'country')
 MECHANISMS = ('phone', 'mobile', 'email')
 BATCH = 100
+LOOKUP_BATCH = 1000
 
 
 def phone_keys(values):
@@ -28,16 +33,25 @@ def phone_keys(values):
 
 
 def find_duplicates(rows):
-    "Row number → id of the existing customer with one of its numbers."
+    """Row number → id of the existing customer with one of its numbers.
+
+    One query per thousand numbers, in SQL: an ORM search per hundred
+    numbers took seconds on a large file. As that search did, only active
+    numbers count and the oldest one wins.
+    """
     Mechanism = Pool().get('party.contact_mechanism')
+    table = Mechanism.__table__()
+    cursor = Transaction().connection.cursor()
     keys = {key for _, values in rows for key in phone_keys(values)}
     owner = {}
-    for chunk in grouped_slice(sorted(keys), BATCH):
-        for mechanism in Mechanism.search([
-                    ('value_compact', 'in', list(chunk)),
-                    ('type', 'in', ['phone', 'mobile']),
-                    ], order=[('id', 'ASC')]):
-            owner.setdefault(mechanism.value_compact, mechanism.party.id)
+    for chunk in grouped_slice(sorted(keys), LOOKUP_BATCH):
+        cursor.execute(*table.select(table.value_compact, table.party,
+                where=table.value_compact.in_(list(chunk))
+                & table.type.in_(['phone', 'mobile'])
+                & (table.active == Literal(True)),
+                order_by=[table.id.asc]))
+        for key, party in cursor:
+            owner.setdefault(key, party)
     duplicates = {}
     for number, values in rows:
         for key in phone_keys(values):
@@ -61,7 +75,7 @@ def mechanism_values(party, kind, value):
         if phonenumbers:
             value = phonenumbers.format_number(phonenumbers.parse(value),
                 phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return {'party': party.id, 'type': kind, 'value': value,
+    return {'party': int(party), 'type': kind, 'value': value,
         'value_compact': compact}
 
 

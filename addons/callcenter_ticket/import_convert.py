@@ -118,8 +118,13 @@ def to_choice(cell, target):
             if labels)[:300])
 
 
-def to_phone(cell, target, region=None):
-    "The number in E.164, read in the default country when it has no prefix."
+def to_phone(cell, target, region=None, display=None):
+    """The number in E.164, read in the default country when it has no prefix.
+
+    ``display`` (a dict), when given, gets the number's international
+    format under its E.164 key: the form party stores as the value, kept
+    here so that the writing does not parse the number again.
+    """
     text = to_char(cell, target)
     if phonenumbers is None:
         return text
@@ -129,8 +134,12 @@ def to_phone(cell, target, region=None):
         raise ConversionError('invalid_phone', value=cell)
     if not phonenumbers.is_valid_number(number):
         raise ConversionError('invalid_phone', value=cell)
-    return phonenumbers.format_number(
+    e164 = phonenumbers.format_number(
         number, phonenumbers.PhoneNumberFormat.E164)
+    if display is not None:
+        display[e164] = phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return e164
 
 
 def to_email(cell, target):

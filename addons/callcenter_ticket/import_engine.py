@@ -59,6 +59,8 @@ class Result:
     errors: list = dataclasses.field(default_factory=list)
     ignored: list = dataclasses.field(default_factory=list)  # headers
     columns: list = dataclasses.field(default_factory=list)
+    # E.164 -> international format of the numbers of valid rows
+    phones: dict = dataclasses.field(default_factory=dict)
 
 
 def error(row, column, reason, **params):
@@ -108,6 +110,7 @@ class Validator:
         self.unique = set(unique)
         self.codes = {c.index: c.code_table() for c in columns}
         self.seen = {}  # normalised phone -> first row
+        self.display = {}  # E.164 -> international format
 
     def missing_columns(self):
         present = {c.target.name for c in self.columns}
@@ -142,7 +145,7 @@ class Validator:
             # a cell that is no code is still read as a value or label
             cell = codes.get(fold(cell), cell)
         if column.target.kind == 'phone':
-            return to_phone(cell, column.target, self.region)
+            return to_phone(cell, column.target, self.region, self.display)
         return CONVERTERS[column.target.kind](cell, column.target)
 
     def check_unique(self, number, column, value):
@@ -169,6 +172,7 @@ def validate(filename, data, targets, mapping=None, region=None,
         result.columns, result.ignored = match_headers(
             headers, targets, mapping)
         validator = Validator(result.columns, targets, region=region)
+        result.phones = validator.display
         result.errors.extend(validator.missing_columns())
         for count, (number, cells) in enumerate(rows, 1):
             if not any(c not in ('', None) for c in cells):
