@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / 'src'))
 
 from callcenter import database, tryton  # noqa: E402
 from callcenter.benchmark import (  # noqa: E402
-    bench_server, fresh_database, percentile)
+    bench_server, copy_rows, fresh_database, percentile)
 
 DB_NAME = 'cti_bench'
 SEED = 20240611
@@ -53,14 +53,6 @@ def landline(i):
     if i % 8 == 0:
         area = AREAS[(i // 8) % len(AREAS)]
     return area, local, f'+86 {area} {local[:4]} {local[4:]}'
-
-
-def copy_rows(conn, table, columns, rows):
-    with conn.cursor() as cursor:
-        with cursor.copy(
-                f'COPY {table} ({", ".join(columns)}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 def load(conn, count):

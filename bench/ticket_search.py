@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / 'src'))
 
 from callcenter import database, tryton  # noqa: E402
 from callcenter.benchmark import (  # noqa: E402
-    bench_server, fresh_database, percentile)
+    bench_server, copy_rows, fresh_database, percentile)
 
 DB_NAME = 'ticket_bench'
 SEED = 20261124
@@ -66,14 +66,6 @@ def setup_staff(pool):
             for n in ["Consult", "Complaint"]])
     return (company.id, [u.id for u in users], [t.id for t in teams],
         [t.id for t in types])
-
-
-def copy_rows(conn, table, columns, rows):
-    with conn.cursor() as cursor:
-        with cursor.copy(
-                f'COPY {table} ({", ".join(columns)}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 def load(conn, count, staff):

@@ -42,3 +42,12 @@ def percentile(values, p: float):
     "The ``p``-th percentile of ``values`` (nearest rank)."
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * len(ordered))))]
+
+
+def copy_rows(conn, table: str, columns, rows) -> None:
+    "Load ``rows`` (tuples in the order of ``columns``) by one COPY."
+    with conn.cursor() as cursor:
+        with cursor.copy(
+                f'COPY {table} ({", ".join(columns)}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
