@@ -85,6 +85,17 @@ def _defaults(Model, names):
     return stored
 
 
+def has_storable_defaults(*Models):
+    """Whether every default of the models is a column value COPY can
+    write (not, e.g., a multi-value default stored in another table)."""
+    try:
+        for Model in Models:
+            _defaults(Model, [])
+    except NotImplementedError:
+        return False
+    return True
+
+
 def _now():
     "What ``CURRENT_TIMESTAMP`` stores in a timestamp column."
     cursor = Transaction().connection.cursor()

@@ -46,14 +46,8 @@ def supported():
     Models = [pool.get(name) for name in MODELS]
     if backend.name != 'postgresql':  # COPY
         return False
-    if bulk.has_create_triggers(*Models):
-        return False
-    try:
-        for Model in Models:
-            bulk._defaults(Model, [])
-    except NotImplementedError:
-        return False
-    return True
+    return (not bulk.has_create_triggers(*Models)
+        and bulk.has_storable_defaults(*Models))
 
 
 def create_customers(rows, progress=None, phones=None):
