@@ -1,8 +1,10 @@
-"""Create or read one record of a module's first model, in its own process.
+"""Create or read records of modules' first models, in a process of its own.
 
-``python tests/cycle_probe.py CONFIG DATABASE create|read MODULE`` prints
-the record as JSON: a process started after a module change sees the
-database as a restarted server would.
+``python tests/cycle_probe.py CONFIG DATABASE ACTION MODULE [MODULE…]``
+prints, as one JSON object, each module's result (e.g. the records read):
+a process started after a module change sees the database as a restarted
+server would. Several modules share one process, whose start is the
+probe's main cost.
 """
 import json
 import sys
@@ -78,9 +80,13 @@ ACTIONS = {'create': create, 'read': read, 'next_number': next_number,
     'use_sequences': use_sequences}
 
 
-def main(config, db_name, action, module):
-    function = ACTIONS[action]
-    print(json.dumps(tryton.call(config, db_name, function, module)))
+def each_module(pool, function, modules):
+    return {module: function(pool, module) for module in modules}
+
+
+def main(config, db_name, action, *modules):
+    print(json.dumps(tryton.call(
+                config, db_name, each_module, ACTIONS[action], modules)))
 
 
 if __name__ == '__main__':
