@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import harness
+import webclient
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / 'artifacts'
 CHROMIUM = '/usr/bin/chromium'
@@ -68,22 +69,5 @@ def page(browser, request):
 def login(page, suite):
     "Log into the web client: ``login('agent1', 'agent1-demo')``."
     def log_in(user, password):
-        page.goto(f'{suite.url}#{suite.db_name}')
-        # sao's login reads the database field, filled once the server has
-        # listed its databases: a click before that does nothing.
-        page.wait_for_function(
-            "[...document.querySelectorAll('.login-dialog [name=database]')]"
-            ".some(field => field.value)")
-        page.locator('#login').fill(user)
-        page.locator('.login-dialog button[type=submit]').click()
-        password_input = page.locator('input[type=password]:visible')
-        password_input.fill(password)
-        password_input.press('Enter')
-        page.locator('#menu').wait_for(state='visible')
-        # The server replays a user's recent bus messages to a new page: a
-        # pop sent at the end of an earlier test would reach this one.
-        page.wait_for_function('window.CallCenter')
-        page.evaluate(
-            'CallCenter.loadedAt = Date.now() / 1000 + CallCenter.clockSkew')
-        return page
+        return webclient.log_in(page, suite.url, suite.db_name, user, password)
     return log_in
