@@ -1,5 +1,6 @@
 """The knowledge base in the call panel: articles and call scripts."""
 from trytond.model import fields
+from trytond.modules.callcenter_base.lookup_field import lookup
 from trytond.pool import Pool, PoolMeta
 
 from .lookup import KbLookupMixin
@@ -9,16 +10,16 @@ SCRIPT_LIMIT = 50
 
 class Call(KbLookupMixin, metaclass=PoolMeta):
     __name__ = 'callcenter.call'
-    script_query = fields.Function(fields.Char(
+    script_query = lookup(fields.Function(fields.Char(
             "Search Scripts",
             help="Words of a script's title or content."),
-        'get_kb_lookup', setter='set_kb_lookup')
-    scripts = fields.Function(fields.Many2Many(
+        'get_kb_lookup', setter='set_kb_lookup'))
+    scripts = lookup(fields.Function(fields.Many2Many(
             'callcenter.kb.script', None, None, "Call Scripts",
             readonly=True,
             help="The talk tracks, those of the call's queue or purpose "
             "first."),
-        'get_scripts')
+        'get_scripts'))
 
     @classmethod
     def get_scripts(cls, calls, name):

@@ -3,26 +3,29 @@
 The call panel and the ticket form get a *Search Knowledge Base* field
 whose change fills *Articles* through :meth:`search_articles`, so only the
 published, current articles the reader may see are listed. Both fields are
-computed: the query is not stored.
+computed: the query is not stored, and the client does not count a search
+as a change of the record (:mod:`callcenter_base.lookup_field`).
 """
 from trytond.model import fields
+from trytond.modules.callcenter_base.lookup_field import (
+    LookupFieldsMixin, lookup)
 from trytond.pool import Pool
 
 LIMIT = 20
 
 
-class KbLookupMixin:
+class KbLookupMixin(LookupFieldsMixin):
     "The KB search box and its matching articles."
     __slots__ = ()
-    kb_query = fields.Function(fields.Char(
+    kb_query = lookup(fields.Function(fields.Char(
             "Search Knowledge Base",
             help="Words, a phrase in Chinese or an article code; "
             "double-click an article to read it."),
-        'get_kb_lookup', setter='set_kb_lookup')
-    kb_articles = fields.Function(fields.Many2Many(
+        'get_kb_lookup', setter='set_kb_lookup'))
+    kb_articles = lookup(fields.Function(fields.Many2Many(
             'callcenter.kb.article', None, None, "Articles", readonly=True,
             help="The published articles matching the search, best first."),
-        'get_kb_lookup')
+        'get_kb_lookup'))
 
     @classmethod
     def get_kb_lookup(cls, records, names):

@@ -82,6 +82,32 @@ def test_call_panel_recent_calls_and_kb(agent1_page: Any, suite: Any,
         panel.locator('tbody tr', has_text='退货政策').first.wait_for()
         assert not page.get_by_text('Application Error').is_visible()
 
+        # Searching is not editing: the panel closes without "save?".
+        page.locator('#tablist li.active button.close').click()
+        page.wait_for_function(
+            f"({TAB_RECORD})('callcenter.call') === null", timeout=10000)
+        expect(page.locator('.modal-dialog:visible')).to_have_count(0)
+
+
+def test_call_panel_asks_to_save_typed_notes(agent1_page: Any, suite: Any,
+        tmp_path: Path) -> None:
+    "Notes typed in the call panel are not lost on close: sao asks to save"
+    page = agent1_page
+    with Telephony(suite, tmp_path) as telephony:
+        number, party = telephony.db.customer()
+        telephony.ring(number, 'agent1')
+        call = page.wait_for_function(
+            f"({TAB_RECORD})('callcenter.call')", timeout=30000).json_value()
+        panel = page.locator('#tabs .tab-pane.active')
+        panel.locator('textarea[name=notes]').fill("wants a refund")
+        page.locator('#tablist li.active button.close').click()
+        question = page.locator('.modal-dialog:visible')
+        expect(question).to_have_count(1)
+        question.get_by_role('button', name='Yes').click()
+        expect(question).to_have_count(0)
+        assert telephony.db.one("SELECT notes FROM callcenter_call "
+            "WHERE id = %s", call) == ("wants a refund",)
+
 
 def test_ticket_pops_with_preferred_type(agent1_page: Any, suite: Any,
         tmp_path: Path) -> None:
