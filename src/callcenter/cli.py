@@ -36,7 +36,8 @@ def build_parser():
     commands = parser.add_subparsers(title="commands")
 
     run = commands.add_parser('run', help="set up and start the suite: "
-        "database, modules, demo data, web client, cron and worker")
+        "database, modules, demo data, web client, cron, worker, PBX "
+        "simulator and CTI bridge (Ctrl-C stops them all)")
     run.set_defaults(handler=_run)
 
     setup = commands.add_parser('setup', help="create the database, "
