@@ -29,8 +29,17 @@ def remembered(key, compute):
     now = time.monotonic()
     found = _remembered.get(key)
     if found is None or now - found[0] > REMEMBER_SECONDS:
+        _forget_expired(now)
         found = _remembered[key] = (now, compute())
     return found[1]
+
+
+def _forget_expired(now):
+    """Drop what is too old to be reused: the bridge runs for months, and
+    each change of a user adds a key (its write date)."""
+    for key, (since, _) in list(_remembered.items()):
+        if now - since > REMEMBER_SECONDS:
+            del _remembered[key]
 
 
 def card_fields(view_id):
