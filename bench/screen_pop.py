@@ -26,12 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'src'))
 sys.path.insert(0, str(ROOT / 'bench'))
+sys.path.insert(0, str(ROOT / 'tests'))
 
 from callcenter import database, provision, runner  # noqa: E402
 from callcenter.benchmark import bench_server, percentile  # noqa: E402
 from callcenter.pbxsim import SimConfig, Simulator  # noqa: E402
 from callcenter.services import Supervisor, wait_for_http  # noqa: E402
 import caller_lookup  # noqa: E402
+import webclient  # noqa: E402
 
 DB_NAME = 'pop_bench'
 #: The bridge's events that pop (the agent's leg ringing, AgentCalled).
@@ -230,16 +232,8 @@ def bench_customers(server_uri):
 
 
 def log_in(page, url, db_name):
-    page.goto(f'{url}#{db_name}')
-    page.wait_for_function(
-        "[...document.querySelectorAll('.login-dialog [name=database]')]"
-        ".some(field => field.value)")
-    page.locator('#login').fill('agent1')
-    page.locator('.login-dialog button[type=submit]').click()
-    password = page.locator('input[type=password]:visible')
-    password.fill('agent1-demo')
-    password.press('Enter')
-    page.locator('#menu').wait_for(state='visible')
+    "agent1 logs in, the tests' way, and listens on their channel."
+    webclient.log_in(page, url, db_name, 'agent1', 'agent1-demo')
     page.wait_for_function('window.CallCenter && window.CallCenter.channel')
 
 
