@@ -40,14 +40,14 @@ def originates(sim: Simulator) -> int:
 
 @contextlib.asynccontextmanager
 async def commanded(suite: Any, tmp_path: Path, clean: bool = True,
-        ) -> AsyncIterator[tuple[Db, Simulator]]:
-    """A simulator, the bridge on it, and (``clean``) no command left by
-    other tests."""
+        **sim_options: Any) -> AsyncIterator[tuple[Db, Simulator]]:
+    """A simulator (``SimConfig`` options), the bridge on it, and
+    (``clean``) no command left by other tests."""
     db = Db(suite)
     if clean:
         db.execute("DELETE FROM callcenter_pbx_command")
     async with Simulator(SimConfig(port=0, tempo=0.01,
-            recordings=tmp_path / 'rec')) as sim:
+            recordings=tmp_path / 'rec', **sim_options)) as sim:
         db.point(sim.port)
         task = asyncio.create_task(
             Bridge(suite.config, suite.db_name, FAST).run())

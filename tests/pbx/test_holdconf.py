@@ -4,9 +4,10 @@ agent states → bus (real PostgreSQL, real TCP)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from pbxhelpers import Rpc, run
 from test_bridge import Db, ended, until
@@ -153,6 +154,48 @@ def test_conference_third_agent_on_call(suite: Any, tmp_path: Path) -> None:
             assert db.one("SELECT count(*) FROM callcenter_call_leg WHERE"
                 " call = %s AND hangup_at IS NOT NULL", row['id'])[0] == 3
             await until(lambda: _state(db, agent3) in ('wrap_up', 'ready'))
+    run(scenario(), 90)
+
+
+@contextlib.contextmanager
+def _local_phones(db: Db) -> Iterator[None]:
+    "The agents' phones as Local channels, as on the lab's Asterisk."
+    db.execute("UPDATE callcenter_agent SET interface = 'Local/' ||"
+        " extension || '@agents/n' WHERE server = %s", db.server_id)
+    try:
+        yield
+    finally:
+        db.execute("UPDATE callcenter_agent SET interface = 'PJSIP/' ||"
+            " extension WHERE server = %s", db.server_id)
+
+
+def test_transfer_after_hold_local_phones(suite: Any,
+        tmp_path: Path) -> None:
+    """With Local-channel phones and callers listed in any order, hold,
+    resume and a blind transfer move the customer to the target agent, who
+    is on call with them; the call ends once, transferred"""
+    async def scenario() -> None:
+        with _local_phones(Db(suite)):
+            async with commanded(suite, tmp_path, agent_tech='Local',
+                    caller_tech='Local', channel_order='reversed') as (
+                    db, sim):
+                agent1, agent3 = db.agent('agent1'), db.agent('agent3')
+                call = await _answered_call(db, sim, 'agent1')
+                rpc = Rpc(suite, 'agent1', 'agent1-demo')
+                await _command(db, rpc, 'hold', [agent1])
+                await _state_is(db, agent1, 'on_hold')
+                await _command(db, rpc, 'resume', [agent1])
+                await _state_is(db, agent1, 'on_call')
+                await _command(db, rpc, 'transfer', [agent1], agent3,
+                    'blind')
+                await _state_is(db, agent3, 'on_call')
+                row = db.call(call.linkedid)
+                assert row['state'] != 'ended'
+                assert row['transfer_target'] == '1003'
+                sim.hangup(call, 'caller')
+                await call.finished.wait()
+                row = await ended(db, call.linkedid)
+                assert row['disposition'] == 'answered'
     run(scenario(), 90)
 
 

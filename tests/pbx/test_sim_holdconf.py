@@ -3,8 +3,10 @@ Redirect with ExtraChannel, Bridge, Originate into the room) as Asterisk
 does, and the bridge plans them from CoreShowChannels."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from callcenter.pbxsim import SimConfig
-from trytond.modules.callcenter_cti.bridge import callmoves
+from trytond.modules.callcenter_cti.bridge import callmoves, commands, mapping
 
 from pbxhelpers import Recorder, linked, run
 
@@ -111,3 +113,117 @@ def test_conference_room(sim_config: SimConfig) -> None:
             assert sim.pbx.channels == {}
     run(scenario(), 30)
 
+
+
+def _local(sim_config: SimConfig) -> SimConfig:
+    "Local-channel phones and callers, channels listed last first."
+    return replace(sim_config, agent_tech='Local', caller_tech='Local',
+        channel_order='reversed')
+
+
+async def _move(client: object, action: str, phone: str = 'PJSIP/1001',
+        **parameters: str) -> tuple[bool, str]:
+    "A command of ``phone`` as the bridge runs it (plan, send, answer)."
+    return await commands.execute(client, {  # type: ignore[arg-type]
+            **_command(action, **parameters), 'interface': phone})
+
+
+async def _held_and_resumed(sim: object, client: object, events: Recorder,
+        phone: str = 'PJSIP/1001') -> object:
+    call = await sim.scenario('inbound', caller=CALLER,  # type: ignore
+        agent='agent1', talk=None)
+    await call.answered.wait()
+    assert await _move(client, 'hold', phone) == (
+        True, 'Dual Redirect successful')
+    await events.wait('MusicOnHoldStart')
+    assert await _move(client, 'resume', phone) == (
+        True, 'Channels have been bridged')
+    await events.wait('MusicOnHoldStop')
+    return call
+
+
+def test_blind_transfer_after_hold_keeps_customer(
+        sim_config: SimConfig) -> None:
+    """Hold, resume, then a blind transfer: the hold's hangup handler does
+    not take the customer down with the agent's channel"""
+    async def scenario() -> None:
+        async with linked(sim_config) as (sim, client, events):
+            call = await _held_and_resumed(sim, client, events)
+            customer = call.channels[0].name  # type: ignore[attr-defined]
+            agent = call.channels[-1].name  # type: ignore[attr-defined]
+            assert await _move(client, 'blind_transfer',
+                extension='1003') == (True, 'Transfer succeeded')
+            await events.wait('Hangup', Channel=agent)
+            await client.action('Ping')     # the handler's events are in
+            assert customer in sim.pbx.channels
+            target = await events.wait('DialEnd', DialStatus='ANSWER',
+                DestExten='1003')
+            assert target.get('DestChannel', '').startswith('PJSIP/1003-')
+            sim.hangup(call, 'caller')  # type: ignore[arg-type]
+            await call.finished.wait()  # type: ignore[attr-defined]
+    run(scenario(), 30)
+
+
+def test_conference_after_hold_keeps_agent(sim_config: SimConfig) -> None:
+    "After a hold, the customer leaving the conference leaves the agent in"
+    async def scenario() -> None:
+        async with linked(sim_config) as (sim, client, events):
+            call = await _held_and_resumed(sim, client, events)
+            customer = call.channels[0].name  # type: ignore[attr-defined]
+            agent = call.channels[-1].name  # type: ignore[attr-defined]
+            assert (await _move(client, 'conference',
+                interface='PJSIP/1003', extension='1003'))[0]
+            await events.wait('ConfbridgeJoin', CallerIDNum='1003')
+            await client.action('Hangup', Channel=customer)
+            await events.wait('Hangup', Channel=customer)
+            await client.action('Ping')     # the handler's events are in
+            assert agent in sim.pbx.channels
+            for channel in list(sim.pbx.channels):
+                await client.action('Hangup', Channel=channel)
+            await call.finished.wait()  # type: ignore[attr-defined]
+    run(scenario(), 30)
+
+
+def test_local_channels_listed_in_any_order(sim_config: SimConfig) -> None:
+    """Local phones and callers: both halves are Up and listed ;2 first;
+    the moves use the agent's bridged ;1 half and take the caller's ;2 half
+    as the customer"""
+    async def scenario() -> None:
+        async with linked(_local(sim_config)) as (sim, client, events):
+            interface = 'Local/1001@agents/n'
+            call = await _held_and_resumed(sim, client, events, interface)
+            redirect = await sim.wait_action('Redirect')
+            assert redirect['extrachannel'].startswith(
+                'Local/1001@agents-')
+            assert redirect['extrachannel'].endswith(';1')
+            assert redirect['channel'].startswith('Local/s@incoming-')
+            assert redirect['channel'].endswith(';2')
+            assert await _move(client, 'blind_transfer', interface,
+                extension='1003') == (True, 'Transfer succeeded')
+            await events.wait('DialEnd', DialStatus='ANSWER',
+                DestExten='1003')
+            sim.hangup(call, 'caller')  # type: ignore[arg-type]
+            await call.finished.wait()  # type: ignore[attr-defined]
+            assert sim.pbx.channels == {}
+    run(scenario(), 30)
+
+
+def test_blind_transfer_of_unbridged_channel_fails(
+        sim_config: SimConfig) -> None:
+    """A BlindTransfer of a channel on hold is refused (Result: Invalid):
+    the command fails with Asterisk's message and no transfer is logged"""
+    async def scenario() -> None:
+        async with linked(sim_config) as (sim, client, events):
+            call = await sim.scenario('inbound', caller=CALLER,
+                agent='agent1', talk=None)
+            await call.answered.wait()
+            await _move(client, 'hold')
+            await events.wait('MusicOnHoldStart')
+            assert await _move(client, 'blind_transfer',
+                extension='1003') == (False, 'Transfer invalid')
+            event = await events.wait('BlindTransfer')
+            assert event.get('Result') == 'Invalid'
+            assert mapping.to_events(event) == []
+            sim.hangup(call, 'caller')
+            await call.finished.wait()
+    run(scenario(), 30)

@@ -5,12 +5,13 @@ session may see go through ``Simulator.emit``.
 """
 from __future__ import annotations
 
+import random
 import time
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from . import moves
 from .calls import Request
-from .model import Member
+from .model import Channel, Member
 from .recording import write_tone
 from .wire import Headers, lookup
 
@@ -74,12 +75,26 @@ async def originate(sim: Simulator, session: Session, h: Headers) -> Frames:
 
 
 def _transfer(kind: str, done: str) -> Handler:
+    """BlindTransfer/Atxfer. A channel in no bridge (the ``;2`` half of a
+    Local phone, a channel on hold) cannot be transferred: BlindTransfer
+    emits ``Result: Invalid`` and answers an error, Atxfer only queues DTMF
+    that nobody acts on (``manager.c``, ``action_blind_transfer`` and
+    ``action_atxfer``, from the source: no capture has it)."""
     async def handler(sim: Simulator, session: Session,
             h: Headers) -> Frames:
         channel = lookup(h, 'Channel')
         call = sim.call_of(channel)
         if call is None:
             return [error('No such channel')]
+        found = sim.pbx.find(channel)
+        if found is not None and found.bridge is None:
+            if kind == 'attended':
+                return [ok(done)]
+            call.emit('BlindTransfer', 'call', [('Result', 'Invalid')]
+                + found.block('Transferer') + [('IsExternal', 'No'),
+                    ('Context', lookup(h, 'Context')),
+                    ('Extension', lookup(h, 'Exten'))])
+            return [error('Transfer invalid')]
         call.request(Request(kind, channel, lookup(h, 'Exten')))
         return [ok(done)]
     return handler
@@ -187,7 +202,7 @@ async def core_show_channels(sim: Simulator, session: Session,
     action_id = [('ActionID', lookup(h, 'ActionID'))]
     frames = [ok('Channels will follow', ('EventList', 'start'))]
     now = sim.pbx_time()
-    for channel in sim.pbx.channels.values():
+    for channel in _listed(sim):
         seconds = int(max(now - channel.created, 0))
         frames.append([('Event', 'CoreShowChannel')] + action_id
             + channel.block() + [
@@ -200,6 +215,17 @@ async def core_show_channels(sim: Simulator, session: Session,
     frames.append([('Event', 'CoreShowChannelsComplete')] + action_id + [
         ('EventList', 'Complete'), ('ListItems', str(len(frames) - 1))])
     return frames
+
+
+def _listed(sim: Simulator) -> list[Channel]:
+    "The channels in the configured ``CoreShowChannels`` order."
+    channels = list(sim.pbx.channels.values())
+    order = sim.config.channel_order
+    if order == 'reversed':
+        channels.reverse()
+    elif order == 'shuffled':
+        random.shuffle(channels)
+    return channels
 
 
 def _member_status(member: Member) -> Headers:

@@ -148,6 +148,7 @@ class Call:
         self.emit('Newstate', 'call', channel.block())
 
     def varset(self, channel: Channel, variable: str, value: str) -> None:
+        channel.variables[variable] = value
         self.emit('VarSet', 'dialplan', channel.block() + [
             ('Variable', variable), ('Value', value)])
 
@@ -238,6 +239,18 @@ class Call:
                 for c in self.pbx.channels.values()):
             self._agent_status(channel.agent, NOT_INUSE,
                 took_call=channel.answered is not None)
+        self._run_hangup_handler(channel)
+        other = channel.other_half
+        if other is not None and other in self.pbx.channels:
+            # A Local channel goes down with both of its halves.
+            self.hangup(self.pbx.channels[other], cause, cdr=cdr, peer=peer)
+
+    def _run_hangup_handler(self, channel: Channel) -> None:
+        """The sample dialplan's ``[callcenter-hold-end]``: the peer named
+        by ``CALLCENTER_PEER`` is sent to ``callcenter-hangup`` if set."""
+        peer = channel.variables.get('CALLCENTER_PEER', '')
+        if channel.hangup_handler and peer and peer in self.pbx.channels:
+            self.hangup(self.pbx.channels[peer])
 
     def cdr(self, channel: Channel, peer: Channel | None) -> None:
         end = self.clock.now

@@ -20,6 +20,13 @@ class SimConfig:
     #: ``PJSIP`` (agents are ``PJSIP/1001``) or ``Local`` (agents are
     #: ``Local/1001@agents/n`` as in the lab configuration of the captures).
     agent_tech: str = 'PJSIP'
+    #: ``PJSIP`` (inbound callers arrive on the trunk) or ``Local``
+    #: (``Local/s@incoming`` pairs: the ``;2`` half queues and is bridged
+    #: with the agent, as in the captures).
+    caller_tech: str = 'PJSIP'
+    #: Order of ``CoreShowChannels``: ``created``, ``reversed`` or
+    #: ``shuffled`` (Asterisk walks a hashed container: any order).
+    channel_order: str = 'created'
     queues: tuple[str, ...] = ('support',)
     #: PJSIP endpoint of the carrier; inbound calls arrive on it.
     trunk: str = 'trunk'

@@ -1,7 +1,8 @@
 """Mid-call features: hold, blind and attended transfer, conference.
 
 Field layouts from the Asterisk 18-22 AMI event pages (``Hold``,
-``Unhold``, ``BlindTransfer``, ``AttendedTransfer``): channel blocks
+``Unhold``, ``BlindTransfer``, ``AttendedTransfer``; ``Result`` is one of
+``Success``, ``Fail``, ``Invalid``, ``Not Permitted``): channel blocks
 prefixed ``Transferer``/``Transferee``/``OrigTransferer``/
 ``SecondTransferer``/``TransferTarget`` and bridge blocks prefixed
 ``OrigBridge``/``SecondBridge``.
@@ -53,6 +54,8 @@ async def _blind(call: Call, cfg: SimConfig, target: str, caller_ch: Channel,
     call.leave(agent.outer)
     for channel in agent.channels:
         call.hangup(channel, peer=caller_ch)
+    if caller_ch.name not in call.pbx.channels:
+        return [agent]      # a hangup handler took the caller down too
     leg = _dial_target(call, cfg, target,
         (caller_ch.cid_num, caller_ch.cid_name))
     call.dial_begin(caller_ch, leg)
@@ -73,8 +76,12 @@ async def _consult(call: Call, cfg: SimConfig, request: Request,
     consult = call.channel(f'PJSIP/{extension}', context='agents',
         exten=request.target, cid=(extension, f'Agent {extension}'),
         state=4, agent=extension)
-    leg = _dial_target(call, cfg, request.target, (extension,
-        f'Agent {extension}'))
+    try:
+        leg = _dial_target(call, cfg, request.target, (extension,
+            f'Agent {extension}'))
+    except ValueError:      # nobody answers there: back to the caller
+        return _consult_failed(call, caller_ch, parties, agent, consult,
+            bridge)
     call.dial_begin(consult, leg)
     call.ringing(consult, leg)
     await call.clock.wait(cfg.ring)
@@ -83,6 +90,7 @@ async def _consult(call: Call, cfg: SimConfig, request: Request,
     second = call.bridge(consult, leg.outer)
     await call.clock.wait(cfg.ring)
     threeway = request.kind == 'conference'
+    consult.exten = 's'     # as Asterisk 22 reports it (issue 17)
     call.emit('AttendedTransfer', 'call', [('Result', 'Success')]
         + agent.outer.block('OrigTransferer') + bridge.block('OrigBridge')
         + consult.block('SecondTransferer') + second.block('SecondBridge')
@@ -103,3 +111,17 @@ async def _consult(call: Call, cfg: SimConfig, request: Request,
     call.enter(bridge, leg.outer)
     kept = [p for p in parties if threeway or p is not agent]
     return kept + [leg] if threeway else [leg] + kept
+
+
+def _consult_failed(call: Call, caller_ch: Channel, parties: list[Leg],
+        agent: Leg, consult: Channel, bridge: Bridge) -> list[Leg]:
+    """``AttendedTransfer`` with ``Result: Fail`` and ``DestType: Fail``
+    (values of the AMI event reference, not of a capture): the transfer
+    did not happen and the agent is back with the caller."""
+    call.emit('AttendedTransfer', 'call', [('Result', 'Fail')]
+        + agent.outer.block('OrigTransferer') + bridge.block('OrigBridge')
+        + consult.block('SecondTransferer') + [('DestType', 'Fail')]
+        + caller_ch.block('Transferee') + [('IsExternal', 'No')])
+    call.hangup(consult)
+    call.emit('Unhold', 'call', agent.outer.block())
+    return parties

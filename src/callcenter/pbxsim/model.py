@@ -46,6 +46,18 @@ class Channel:
     bridge: Bridge | None = None
     #: Extension of the agent phone behind this channel, if any.
     agent: str | None = None
+    #: Channel variables set by ``Setvar``/``Set()`` (``CALLCENTER_PEER``).
+    variables: dict[str, str] = field(default_factory=dict)
+    #: Context of the hangup handler the dialplan pushed, if any.
+    hangup_handler: str = ''
+
+    @property
+    def other_half(self) -> str | None:
+        "``…;2`` for ``Local/…;1`` and back; None if not a Local channel."
+        if not self.name.startswith('Local/') or self.name[-2:] not in (
+                ';1', ';2'):
+            return None
+        return self.name[:-1] + ('2' if self.name.endswith('1') else '1')
 
     def block(self, prefix: str = '') -> Headers:
         """The channel snapshot block, ``Dest``/``Transferee``… prefixed."""

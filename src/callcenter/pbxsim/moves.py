@@ -11,7 +11,9 @@ bridge), ``Newexten`` of the new application, ``MusicOnHoldStart`` /
 ``MusicOnHoldStop``; a Bridge action gives ``BridgeCreate`` and two
 ``BridgeEnter``; ConfBridge gives ``ConfbridgeStart``, a ``BridgeEnter``
 and ``ConfbridgeJoin`` per member, ``ConfbridgeLeave`` and finally
-``ConfbridgeEnd``. A channel joining the room takes the room's oldest
+``ConfbridgeEnd``. The hold contexts push the ``callcenter-hold-end``
+hangup handler, which hangs up the channel named by ``CALLCENTER_PEER``
+(``Call.hangup``) for as long as the variable is set. A channel joining the room takes the room's oldest
 Linkedid (bridges propagate it), as Asterisk does.
 """
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .model import Bridge, Channel
 HOLD = 'callcenter-hold'
 HOLD_AGENT = 'callcenter-hold-agent'
 CONFERENCE = 'callcenter-conference'
+HOLD_END = 'callcenter-hold-end'
 CONTEXTS = (HOLD, CONFERENCE)
 
 
@@ -63,6 +66,10 @@ def hold(call: Call, request: Request, bridge: Bridge) -> None:
         + [('Class', 'default')])
     call.held = customer
     _goto(call, agent, HOLD_AGENT, request.target, 'Wait', '3600')
+    for channel in (customer, agent):
+        # Priority 1 of both hold contexts pushes this hangup handler; it
+        # stays on the channel after a Bridge or a Redirect moved it on.
+        channel.hangup_handler = HOLD_END
 
 
 def stop_music(call: Call) -> None:

@@ -22,8 +22,17 @@ def _talk(cfg: SimConfig, talk: float | None) -> float | None:
 
 def _inbound_channel(call: Call, cfg: SimConfig, caller: str,
         name: str) -> Channel:
-    channel = call.channel(f'PJSIP/{cfg.trunk}', context='from-trunk',
-        exten='s', cid=(caller, name or caller), state=4)
+    """The caller's channel that runs the dialplan: the trunk's, or with
+    ``caller_tech`` Local the ``;2`` half of ``Local/s@incoming`` (its
+    ``;1`` half is the caller's phone), as in the lab of the captures."""
+    if cfg.caller_tech == 'Local':
+        leg = call.open_leg('Local/s@incoming/n', context='incoming',
+            exten='s', cid=(caller, name or caller))
+        call.set_state(leg.outer, 6)
+        channel = leg.inner
+    else:
+        channel = call.channel(f'PJSIP/{cfg.trunk}', context='from-trunk',
+            exten='s', cid=(caller, name or caller), state=4)
     call.newexten(channel, 'Answer')
     call.set_state(channel, 6)
     return channel
@@ -272,7 +281,8 @@ async def converse(call: Call, cfg: SimConfig, caller_ch: Channel,
         if request is None:
             continue
         if request.kind == 'hangup':
-            side = 'caller' if request.channel == caller_ch.name else 'agent'
+            side = 'caller' if request.channel in (caller_ch.name,
+                caller_ch.other_half) else 'agent'
             break
         if request.kind in ('redirect', 'bridge', 'invite'):
             await moves.serve(call, cfg, request, caller_ch, parties, bridge)
@@ -281,6 +291,9 @@ async def converse(call: Call, cfg: SimConfig, caller_ch: Channel,
             continue
         parties = await features.serve(call, cfg, request, caller_ch,
             parties, bridge)
+        if caller_ch.name not in call.pbx.channels:
+            side = 'caller'     # hung up by a hangup handler on the way
+            break
     if member is not None:
         call.emit('AgentComplete', 'agent', caller_ch.block()
             + parties[0].outer.block('Dest') + _queue_block(member) + [
