@@ -37,6 +37,16 @@ Sources, checked event by event:
   login ``Response`` before ``FullyBooted``. ``tests/pbx/
   test_sim_vs_capture.py`` compares them.
 
+Options for the lab's set-up (``SimConfig``): agents' phones and callers
+as Local channel pairs (``agent_tech``, ``caller_tech``; both halves Up,
+the caller's ``;2`` half bridged with the agent's ``;1``) and the order of
+``CoreShowChannels`` (``channel_order``: Asterisk's own is any order).
+The sample dialplan's hold hangup handler is modelled (``Call.hangup``).
+Transfer results other than ``Success`` (``BlindTransfer`` of an
+unbridged channel: ``Invalid`` and an error answer; an attended transfer
+nobody answers: ``Fail``) follow Asterisk's source and event reference,
+not a capture.
+
 Simplifications, documented rather than hidden: no Newexten/VarSet flood
 (only the variables a CTI uses), no DeviceStateChange/ExtensionStatus, a
 blind transfer dials the target from the transferee instead of swapping a
