@@ -53,7 +53,7 @@ def test_hold_then_resume(sim_config: SimConfig) -> None:
                 ('BridgeLeave', agent), ('BridgeDestroy', '')]
             start = len(events.events)
             assert await _send(client, _command('resume')) == [
-                'Channels have been bridged']
+                'Variable Set', 'Variable Set', 'Channels have been bridged']
             await events.wait('BridgeEnter', Channel=customer)
             assert _after(events, start) == [
                 ('MusicOnHoldStop', customer), ('BridgeCreate', ''),
@@ -198,6 +198,8 @@ def test_local_channels_listed_in_any_order(sim_config: SimConfig) -> None:
             assert redirect['extrachannel'].endswith(';1')
             assert redirect['channel'].startswith('Local/s@incoming-')
             assert redirect['channel'].endswith(';2')
+            held = await events.wait('MusicOnHoldStart')
+            assert [e['kind'] for e in mapping.to_events(held)] == ['hold']
             assert await _move(client, 'blind_transfer', interface,
                 extension='1003') == (True, 'Transfer succeeded')
             await events.wait('DialEnd', DialStatus='ANSWER',
@@ -211,7 +213,8 @@ def test_local_channels_listed_in_any_order(sim_config: SimConfig) -> None:
 def test_blind_transfer_of_unbridged_channel_fails(
         sim_config: SimConfig) -> None:
     """A BlindTransfer of a channel on hold is refused (Result: Invalid):
-    the command fails with Asterisk's message and no transfer is logged"""
+    the command fails with Asterisk's message, no transfer is logged and
+    the hold's hangup handler stays armed"""
     async def scenario() -> None:
         async with linked(sim_config) as (sim, client, events):
             call = await sim.scenario('inbound', caller=CALLER,
@@ -224,6 +227,30 @@ def test_blind_transfer_of_unbridged_channel_fails(
             event = await events.wait('BlindTransfer')
             assert event.get('Result') == 'Invalid'
             assert mapping.to_events(event) == []
+            customer, agent = call.channels[0], call.channels[-1]
+            assert agent.variables['CALLCENTER_PEER'] == customer.name
+            sim.hangup(call, 'caller')
+            await call.finished.wait()
+    run(scenario(), 30)
+
+
+def test_attended_transfer_local_phone(sim_config: SimConfig) -> None:
+    """An attended transfer from a Local phone consults from the agent's
+    bridged ;1 half (Atxfer on the ;2 half is accepted and does nothing)
+    and the transfer to the target completes"""
+    async def scenario() -> None:
+        async with linked(_local(sim_config)) as (sim, client, events):
+            interface = 'Local/1001@agents/n'
+            call = await sim.scenario('inbound', caller=CALLER,
+                agent='agent1', talk=None)
+            await call.answered.wait()
+            assert await _move(client, 'attended_transfer', interface,
+                extension='1002') == (True, 'Atxfer successfully queued')
+            atxfer = await sim.wait_action('Atxfer')
+            assert atxfer['channel'].endswith(';1')
+            done = await events.wait('AttendedTransfer')
+            assert done.get('Result') == 'Success'
+            assert [e['target'] for e in mapping.to_events(done)] == ['1002']
             sim.hangup(call, 'caller')
             await call.finished.wait()
     run(scenario(), 30)

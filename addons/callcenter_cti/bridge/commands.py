@@ -14,16 +14,19 @@ How the agents' actions map to Asterisk (contexts of
 
 * dial: ``Originate`` of the agent's interface into ``outbound`` with the
   customer's number as extension, as in the click-to-dial capture;
-* hang up: ``Hangup`` of the agent's channel;
-* blind / attended transfer: ``BlindTransfer`` / ``Atxfer`` of the agent's
-  channel to the target's extension in ``agents``;
+* hang up: ``Hangup`` of the agent's channel (``callmoves.agent_channel``);
 * pickup: ``Originate`` of the agent's interface to ``*8<extension>`` in
   ``agents`` (the dialplan runs ``Pickup()``);
 * ready / not ready: ``QueuePause`` of the interface in all its queues,
   with the reason;
 * queue login / logout: ``QueueAdd`` / ``QueueRemove`` per queue of the
   agent (already in / not in counts as done);
-* hold / resume / conference: see :mod:`.callmoves`.
+* hold / resume / conference / blind and attended transfer: see
+  :mod:`.callmoves`.
+
+A move fails when Asterisk says so: ``Response: Error`` of any action
+(``BlindTransfer`` answers ``Transfer invalid`` with its event's
+``Result: Invalid``).
 """
 from __future__ import annotations
 
@@ -44,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = 'callcenter_pbx_command'
 OUTBOUND_CONTEXT = 'outbound'
-AGENT_CONTEXT = 'agents'
+AGENT_CONTEXT = callmoves.AGENTS
 PICKUP_PREFIX = '*8'
 #: Seconds between two looks at the queue when no NOTIFY came.
 POLL_INTERVAL = 5.0
@@ -81,10 +84,6 @@ def actions_of(command: dict[str, Any]) -> list[Action]:
             for q in command['queues']]
     if action == 'hangup':
         return [('Hangup', {'Channel': ''})]
-    if action in ('blind_transfer', 'attended_transfer'):
-        name = 'BlindTransfer' if action == 'blind_transfer' else 'Atxfer'
-        return [(name, {'Channel': '', 'Exten': params['extension'],
-                    'Context': AGENT_CONTEXT})]
     raise ValueError(f'unknown command {action!r}')
 
 
@@ -99,12 +98,12 @@ def _originate(command: dict[str, Any], context: str, exten: str) -> Action:
 async def agent_channel(client: AmiClient, interface: str) -> str | None:
     """The agent's channel in a call: ``PJSIP/1001-0000002a`` for
     ``PJSIP/1001``, ``Local/1001@agents-00000002;1`` for a Local one."""
-    prefix = interface.removesuffix('/n') + '-'
     answer = await client.action('CoreShowChannels')
-    found = [m for m in answer.events
-        if (m.get('Channel') or '').startswith(prefix)]
-    found.sort(key=lambda m: m.get('ChannelState') != '6')
-    return found[0].get('Channel') if found else None
+    try:
+        return callmoves.agent_channel(answer.events, interface).get(
+            'Channel')
+    except callmoves.NoCall:
+        return None
 
 
 async def execute(client: AmiClient, command: dict[str, Any],

@@ -212,9 +212,10 @@ CALL_EVENTS = {
     'bridgeenter': _leg_only('bridged'),
     'hold': _simple('hold'),
     'unhold': _simple('unhold'),
-    # The customer redirected to MusicOnHold() by the phone bar's Hold.
-    'musiconholdstart': _leg_only('hold'),
-    'musiconholdstop': _leg_only('unhold'),
+    # The customer redirected to MusicOnHold() by the phone bar's Hold
+    # (a caller's Local ;2 half too: the call's event, no leg's).
+    'musiconholdstart': _simple('hold'),
+    'musiconholdstop': _simple('unhold'),
     # A ConfBridge member is in the call's room (its Linkedid now the
     # call's, as the bridge propagates it).
     'confbridgejoin': _leg_only('bridged'),
