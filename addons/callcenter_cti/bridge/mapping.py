@@ -190,16 +190,27 @@ def _newexten(message: Message) -> list[Event]:
     return [{**e, 'mailbox': mailbox} for e in _simple('voicemail')(message)]
 
 
+def _transferred(message: Message) -> bool:
+    "``Result: Success``; ``Fail``, ``Invalid``, ``Not Permitted`` moved none."
+    return (message.get('Result') or '').strip().lower() == 'success'
+
+
 def _blind_transfer(message: Message) -> list[Event]:
+    if not _transferred(message):
+        return []
     target = message.get('Extension')
     return [{**e, 'target': target}
         for e in _simple('transfer', 'Transferee')(message)]
 
 
 def _attended_transfer(message: Message) -> list[Event]:
-    target = (_value(message, 'SecondTransfererConnectedLineNum')
-        or _value(message, 'TransferTargetCallerIDNum')
-        or message.get('SecondTransfererExten'))
+    """The target is the ``TransferTarget`` channel's extension (the
+    transferer's second channel is in ``s`` and calls as the transferer)."""
+    if not _transferred(message):
+        return []
+    exten = _value(message, 'TransferTargetExten')
+    target = (exten if exten not in (None, 's') else None) or _extension(
+        interface_of(message.get('TransferTargetChannel')) or '') or None
     return [{**e, 'target': target}
         for e in _simple('transfer', 'OrigTransferer')(message)]
 
