@@ -194,3 +194,28 @@ def test_hold_then_resume(agent1_bar: Any, suite: Any,
         assert page.evaluate('window.ccStates').count('on_hold') == 1
         telephony.sim.hangup(call, 'caller')
         telephony.call(call.finished.wait()).result(30)
+
+
+def test_transfer_refused_on_hold_shows_failed(agent1_bar: Any, suite: Any,
+        tmp_path: Path) -> None:
+    """A blind transfer the phone system refuses (the call is on hold) shows
+    as failed in the bar with Asterisk's reason; the call stays on hold"""
+    page = agent1_bar
+    bar = page.locator('#cc-phone-bar')
+    with Telephony(suite, tmp_path) as telephony:
+        call = telephony.call(telephony.sim.scenario('inbound',
+                caller='+8613800138000', agent='agent1', queue='support',
+                talk=None)).result(30)
+        _bar_state(page, 'on_call')
+        bar.locator('[data-action=hold]').click()
+        _bar_state(page, 'on_hold')
+        bar.locator('[data-action=transfer]').click()
+        page.locator('#cc-directory tr[data-agent="'
+            f'{telephony.db.agent("agent3")}"]').click()
+        alert = bar.locator('.cc-alert[data-kind=error]')
+        alert.wait_for(timeout=30000)
+        assert 'Transfer invalid' in alert.inner_text()
+        assert 'PJSIP/trunk' in ' '.join(telephony.sim.pbx.channels)
+        assert bar.get_attribute('data-state') == 'on_hold'
+        telephony.sim.hangup(call, 'caller')
+        telephony.call(call.finished.wait()).result(30)
