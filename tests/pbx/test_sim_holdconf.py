@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from callcenter.pbxsim import SimConfig
 from trytond.modules.callcenter_cti.bridge import callmoves, commands, mapping
 
@@ -115,10 +117,10 @@ def test_conference_room(sim_config: SimConfig) -> None:
 
 
 
-def _local(sim_config: SimConfig) -> SimConfig:
+def _local(sim_config: SimConfig, order: str = 'reversed') -> SimConfig:
     "Local-channel phones and callers, channels listed last first."
     return replace(sim_config, agent_tech='Local', caller_tech='Local',
-        channel_order='reversed')
+        channel_order=order)
 
 
 async def _move(client: object, action: str, phone: str = 'PJSIP/1001',
@@ -184,12 +186,15 @@ def test_conference_after_hold_keeps_agent(sim_config: SimConfig) -> None:
     run(scenario(), 30)
 
 
-def test_local_channels_listed_in_any_order(sim_config: SimConfig) -> None:
-    """Local phones and callers: both halves are Up and listed ;2 first;
-    the moves use the agent's bridged ;1 half and take the caller's ;2 half
-    as the customer"""
+@pytest.mark.parametrize('order', ['reversed', 'shuffled'])
+def test_local_channels_listed_in_any_order(sim_config: SimConfig,
+        order: str) -> None:
+    """Local phones and callers: both halves are Up and listed ;2 first or
+    in any order; the moves use the agent's bridged ;1 half and take the
+    caller's ;2 half as the customer"""
     async def scenario() -> None:
-        async with linked(_local(sim_config)) as (sim, client, events):
+        async with linked(_local(sim_config, order)) as (sim, client,
+                events):
             interface = 'Local/1001@agents/n'
             call = await _held_and_resumed(sim, client, events, interface)
             redirect = await sim.wait_action('Redirect')
