@@ -6,9 +6,9 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.rpc import RPC
 from trytond.modules.callcenter_base import phone
+from trytond.modules.callcenter_base.notify import publish
 from trytond.transaction import Transaction
 
-from .agent import publish
 from .call_event import CallEventMixin, batch_matches
 from .pop_card import card_values
 from .exceptions import CallNumberError
