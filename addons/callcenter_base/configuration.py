@@ -18,12 +18,13 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def phone_settings(cls):
         """The settings that shape phone numbers (``region``, and what the
-        modules add), read once per process and kept until they change."""
+        modules add), read once per process and kept until they change;
+        read-only."""
         settings = cls._phone_settings_cache.get(None)
         if settings is None:
-            settings = cls._get_phone_settings()
-            cls._phone_settings_cache.set(None, settings)
-        return dict(settings)
+            settings = cls._phone_settings_cache.set(
+                None, cls._get_phone_settings())
+        return settings
 
     @classmethod
     def phone_region(cls):

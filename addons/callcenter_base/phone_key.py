@@ -57,26 +57,31 @@ class PhoneKeyMixin:
         return getattr(self, self._phone_field, None)
 
     @classmethod
-    def phone_keys(cls, number):
+    def phone_keys(cls, number, settings=None):
         "The key and tail of ``number`` with the company's settings."
-        region = Pool().get('callcenter.configuration').phone_region()
-        key = phone.normalize(number, region)
-        return key, cls.phone_tail_of(key)
+        settings = settings or cls._phone_settings()
+        key = phone.normalize(number, settings['region'])
+        return key, cls.phone_tail_of(key, settings)
 
     @classmethod
-    def phone_tail_of(cls, key):
+    def phone_tail_of(cls, key, settings=None):
         "The tail of ``key`` with the company's number of matched digits."
-        settings = Pool().get('callcenter.configuration').phone_settings()
+        settings = settings or cls._phone_settings()
         count = settings.get('tail_digits', phone.DEFAULT_TAIL_DIGITS)
         return phone.tail(key, count) if key else None
+
+    @staticmethod
+    def _phone_settings():
+        return Pool().get('callcenter.configuration').phone_settings()
 
     @classmethod
     def phone_lookups(cls, number):
         """The (column, value) pairs to look ``number`` up with, in order:
         its key, then its tail when it arrived without country code or
         trunk prefix (a local number)."""
-        region = Pool().get('callcenter.configuration').phone_region()
-        key, tail = cls.phone_keys(number)
+        settings = cls._phone_settings()
+        region = settings['region']
+        key, tail = cls.phone_keys(number, settings)
         lookups = [('phone_key', key)] if key else []
         if (tail and not phone.is_international(number, region)
                 and not phone.has_trunk_prefix(number, region)):
@@ -87,7 +92,8 @@ class PhoneKeyMixin:
         values = super().compute_fields(field_names=field_names)
         if field_names is None or {self._phone_field, 'type'} & set(
                 field_names):
-            key, tail = self.phone_keys(self._get_phone_number())
+            number = self._get_phone_number()
+            key, tail = self.phone_keys(number) if number else (None, None)
             if getattr(self, 'phone_key', None) != key:
                 values['phone_key'] = key
             if getattr(self, 'phone_tail', None) != tail:
@@ -115,10 +121,11 @@ class PhoneKeyMixin:
         cursor.execute(*table.select(table.id, number,
                 where=cls._phone_where(table), order_by=table.id))
         rows = cursor.fetchall()
+        settings = cls._phone_settings()
         update = Transaction().connection.cursor()
         for start in range(0, len(rows), _BATCH):
             for id_, value in rows[start:start + _BATCH]:
                 update.execute(*table.update(
                         [table.phone_key, table.phone_tail],
-                        list(cls.phone_keys(value)),
+                        list(cls.phone_keys(value, settings)),
                         where=table.id == id_))
