@@ -76,17 +76,21 @@ class PhoneKeyMixin:
 
     @classmethod
     def phone_lookups(cls, number):
-        """The (column, value) pairs to look ``number`` up with, in order:
-        its key, then its tail when it arrived without country code or
-        trunk prefix (a local number)."""
+        """Yield the (column, value) pairs to look ``number`` up with, in
+        order: its key, then its tail when it arrived without country code
+        or trunk prefix (a local number). Lazily: a caller who stops at
+        the key's match never computes the tail."""
         settings = cls._phone_settings()
         region = settings['region']
-        key, tail = cls.phone_keys(number, settings)
-        lookups = [('phone_key', key)] if key else []
-        if (tail and not phone.is_international(number, region)
+        key = phone.normalize(number, region)
+        if not key:
+            return
+        yield 'phone_key', key
+        if (not phone.is_international(number, region)
                 and not phone.has_trunk_prefix(number, region)):
-            lookups.append(('phone_tail', tail))
-        return lookups
+            tail = cls.phone_tail_of(key, settings)
+            if tail:
+                yield 'phone_tail', tail
 
     def compute_fields(self, field_names=None):
         values = super().compute_fields(field_names=field_names)
