@@ -68,8 +68,9 @@ def mechanism_values(party, kind, value):
         compact = value
     else:
         compact = value
-        if phone.AVAILABLE:
-            value = phone.international(phone.valid(value))
+        number = phone.valid(value)
+        if number is not None:
+            value = phone.international(number)
     return {'party': int(party), 'type': kind, 'value': value,
         'value_compact': compact}
 
