@@ -20,10 +20,8 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope='session')
 def server_uri():
-    uri, embedded = harness.server_uri()
-    yield uri
-    if embedded:
-        embedded.stop()
+    with harness.serving() as uri:
+        yield uri
 
 
 @pytest.fixture(scope='session')

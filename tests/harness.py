@@ -4,6 +4,7 @@ The demo database is built once per version of the modules and kept as a
 template (``cc_template_<hash>``): every test session then starts from a
 fresh copy in a second instead of activating every module again.
 """
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -11,6 +12,7 @@ import os
 import socket
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import psycopg
 from psycopg import sql
@@ -129,10 +131,12 @@ def stop_suite(suite: Suite) -> None:
     suite.config.unlink(missing_ok=True)
 
 
-def server_uri() -> tuple[str, object]:
+@contextlib.contextmanager
+def serving() -> Iterator[str]:
     "The test server of `callcenter test`, or an embedded one."
     uri = os.environ.get('CALLCENTER_TEST_SERVER_URI')
     if uri:
-        return uri, None
-    base = settings_for_tests(settings_module.load())
-    return database.server_uri(base)
+        yield uri
+        return
+    with database.serving(settings_for_tests(settings_module.load())) as uri:
+        yield uri

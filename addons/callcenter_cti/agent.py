@@ -1,9 +1,8 @@
 import datetime as dt
-import time
 
-from trytond.bus import Bus
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
+from trytond.modules.callcenter_base.notify import publish
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.rpc import RPC
@@ -28,15 +27,6 @@ POPS = [
 #: Bus channel of every agent's state, for the phone bar's directory. It is
 #: not a user channel, so it carries no caller data: ids, extensions, states.
 DIRECTORY_CHANNEL = 'callcenter.agent_states'
-
-
-def publish(user_id, message, channel=None):
-    """Send ``message`` on the user's own bus channel (or ``channel``),
-    delivered at commit."""
-    message['sent_at'] = time.time()
-    channel = channel or f'user:{user_id}'
-    Bus.publish(channel, message)
-    return channel
 
 
 class Agent(DeactivableMixin, ModelSQL, ModelView):

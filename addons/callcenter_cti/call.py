@@ -5,10 +5,10 @@ from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.rpc import RPC
+from trytond.modules.callcenter_base import phone
+from trytond.modules.callcenter_base.notify import publish
 from trytond.transaction import Transaction
 
-from . import phone
-from .agent import publish
 from .call_event import CallEventMixin, batch_matches
 from .pop_card import card_values
 from .exceptions import CallNumberError
@@ -259,8 +259,7 @@ class Call(CallEventMixin, ModelSQL, ModelView):
         pool = Pool()
         Configuration = pool.get('callcenter.configuration')
         Party = pool.get('party.party')
-        Mechanism = pool.get('party.contact_mechanism')
-        region, _ = Mechanism._phone_settings()
+        region = Configuration.phone_region()
         key = phone.normalize(call.number, region)
         if (not Configuration(1).create_unknown_callers
                 or not phone.is_valid(key)):
@@ -332,7 +331,7 @@ class Call(CallEventMixin, ModelSQL, ModelView):
                         number=call.number)}]
         if not call.number:
             return []
-        region, _ = Pool().get('party.contact_mechanism')._phone_settings()
+        region = Pool().get('callcenter.configuration').phone_region()
         key = phone.normalize(call.number, region) or call.number
         return [{'model': 'party.party', 'mode': ['form'],
                 'view_ids': [card], 'context': {
@@ -403,7 +402,7 @@ class Call(CallEventMixin, ModelSQL, ModelView):
 
     def _get_number_mechanism(self, party=None):
         "Values of a contact mechanism with the number (for ``party``)."
-        region, _ = Pool().get('party.contact_mechanism')._phone_settings()
+        region = Pool().get('callcenter.configuration').phone_region()
         key = phone.normalize(self.number, region)
         values = {'type': phone.phone_type(key), 'value': key}
         if party:

@@ -13,9 +13,8 @@ import datetime as dt
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.callcenter_base.notify import publish
 from trytond.transaction import Transaction
-
-from .agent import publish
 
 #: The PostgreSQL channel the bridge LISTENs on; the payload is the server id.
 CHANNEL = 'callcenter_pbx_command'

@@ -8,9 +8,9 @@ changes come over the bus afterwards.
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.rpc import RPC
+from trytond.modules.callcenter_base import phone
 from trytond.transaction import Transaction
 
-from . import phone
 from .exceptions import CommandAccessError, CommandError
 
 #: Labels of the phone bar, translated as ``msg_bar_<key>`` messages.
@@ -192,5 +192,4 @@ class Agent(metaclass=PoolMeta):
 
     @staticmethod
     def _phone_region():
-        Mechanism = Pool().get('party.contact_mechanism')
-        return Mechanism._phone_settings()[0]
+        return Pool().get('callcenter.configuration').phone_region()

@@ -4,7 +4,7 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from . import phone
+from trytond.modules.callcenter_base import phone
 
 
 class Configuration(metaclass=PoolMeta):
@@ -37,10 +37,21 @@ class Configuration(metaclass=PoolMeta):
         return False
 
     @classmethod
+    def _get_phone_settings(cls):
+        settings = super()._get_phone_settings()
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.phone_tail_digits,
+                order_by=table.id, limit=1))
+        row = cursor.fetchone()
+        settings['tail_digits'] = (
+            row and row[0]) or phone.DEFAULT_TAIL_DIGITS
+        return settings
+
+    @classmethod
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
         Mechanism = Pool().get('party.contact_mechanism')
-        Mechanism._phone_settings_cache.clear()
         if mode == 'create' or (field_names and (
                 {'phone_country', 'phone_tail_digits'} & set(field_names))):
             Mechanism.update_phone_keys()

@@ -1,14 +1,12 @@
-from sql import Literal, Null
+from sql import Literal
 from sql.operators import Equal
 
-from trytond.cache import Cache
-from trytond.model import Index, fields
+from trytond.model import fields
+from trytond.modules.callcenter_base import phone
+from trytond.modules.callcenter_base.phone_key import PhoneKeyMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from . import phone
-
-_BATCH = 1000
 _MATCH_QUERIES = {}
 
 
@@ -30,121 +28,34 @@ class Party(metaclass=PoolMeta):
         "customer was created from an unknown caller.")
 
 
-class ContactMechanism(metaclass=PoolMeta):
+class ContactMechanism(PhoneKeyMixin, metaclass=PoolMeta):
     __name__ = 'party.contact_mechanism'
-    phone_key = fields.Char(
-        "Phone Key", readonly=True,
-        help="The number in E.164 without extension, used to match callers.")
-    phone_tail = fields.Char(
-        "Phone Tail", readonly=True,
-        help="The last digits of the number, used to match callers who "
-        "arrive without country code or trunk prefix.")
-    _phone_settings_cache = Cache(
-        'party.contact_mechanism.phone_settings', context=False)
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.update({
-                Index(t, (t.phone_key, Index.Equality(cardinality='high')),
-                    where=t.phone_key != Null),
-                Index(t, (t.phone_tail, Index.Equality(cardinality='high')),
-                    where=t.phone_tail != Null),
-                })
+    def _phone_where(cls, table):
+        return table.type.in_(sorted(phone.PHONE_TYPES))
+
+    def _get_phone_number(self):
+        if getattr(self, 'type', None) in phone.PHONE_TYPES:
+            return super()._get_phone_number()
 
     @classmethod
-    def __register__(cls, module):
-        super().__register__(module)
-        cls._migrate_phone_keys()
-
-    @classmethod
-    def _migrate_phone_keys(cls):
-        "Fill the keys of the numbers stored before the module was active."
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.id,
-                where=(table.phone_key == Null)
-                & table.type.in_(sorted(phone.PHONE_TYPES)),
-                limit=1))
-        if cursor.fetchone():
-            cls.update_phone_keys()
-
-    @classmethod
-    def update_phone_keys(cls):
-        "Recompute the key and tail of every phone, mobile and fax number."
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cls._phone_settings_cache.clear()
-        region, count = cls._phone_settings()
-        cursor.execute(*table.select(table.id, table.value,
-                where=table.type.in_(sorted(phone.PHONE_TYPES)),
-                order_by=table.id))
-        rows = cursor.fetchall()
-        update = Transaction().connection.cursor()
-        for start in range(0, len(rows), _BATCH):
-            for id_, value in rows[start:start + _BATCH]:
-                key = phone.normalize(value, region)
-                update.execute(*table.update(
-                        [table.phone_key, table.phone_tail],
-                        [key, phone.tail(key, count) if key else None],
-                        where=table.id == id_))
-
-    @classmethod
-    def _phone_settings(cls):
-        "The default region and the number of tail digits, read with SQL."
-        settings = cls._phone_settings_cache.get(None)
-        if settings is None:
-            settings = cls._read_phone_settings()
-            cls._phone_settings_cache.set(None, settings)
-        return tuple(settings)
-
-    @classmethod
-    def _read_phone_settings(cls):
-        pool = Pool()
-        Configuration = pool.get('callcenter.configuration')
-        Country = pool.get('country.country')
-        config = Configuration.__table__()
-        country = Country.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*config.join(country, 'LEFT',
-                condition=config.phone_country == country.id).select(
-                country.code, config.phone_tail_digits,
-                order_by=config.id, limit=1))
-        row = cursor.fetchone()
-        if not row:
-            return None, phone.DEFAULT_TAIL_DIGITS
-        code, count = row
-        return code, count or phone.DEFAULT_TAIL_DIGITS
-
-    def compute_fields(self, field_names=None):
-        values = super().compute_fields(field_names=field_names)
-        if field_names is None or {'value', 'type'} & set(field_names):
-            key = tail = None
-            if getattr(self, 'type', None) in phone.PHONE_TYPES:
-                region, count = self._phone_settings()
-                key = phone.normalize(getattr(self, 'value', None), region)
-                tail = phone.tail(key, count) if key else None
-            if getattr(self, 'phone_key', None) != key:
-                values['phone_key'] = key
-            if getattr(self, 'phone_tail', None) != tail:
-                values['phone_tail'] = tail
+    def phone_values(cls, type_, key):
+        values = super().phone_values(type_, key)
+        if type_ not in phone.PHONE_TYPES:
+            key = None
+        values['phone_key'] = key
+        values['phone_tail'] = cls.phone_tail_of(key)
         return values
 
     @classmethod
     def match_parties(cls, number):
         "Ids of the active parties whose numbers match ``number``."
-        region, count = cls._phone_settings()
-        key = phone.normalize(number, region)
-        if not key:
-            return []
-        parties = cls._match_column('phone_key', key)
-        if (not parties and not phone.is_international(number, region)
-                and not phone.has_trunk_prefix(number, region)):
-            tail = phone.tail(key, count)
-            if tail:
-                parties = cls._match_column('phone_tail', tail)
-        return parties
+        for name, value in cls.phone_lookups(number):
+            parties = cls._match_column(name, value)
+            if parties:
+                return parties
+        return []
 
     @classmethod
     def _match_column(cls, name, value):

@@ -7,6 +7,7 @@ from sql.conditionals import Coalesce
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields, sequence_ordered)
+from trytond.modules.callcenter_base.notify import Notice, notify
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.rpc import RPC
@@ -390,21 +391,15 @@ class Article(
     @classmethod
     def _announce(cls, articles):
         "Post a notification about each article to every agent."
-        pool = Pool()
-        Notification = pool.get('res.notification')
         users = cls._get_agent_users()
-        notifications = []
+        notices = []
         for article in articles:
             label = gettext(
                 'callcenter_kb.msg_article_published_announcement',
                 article=article.rec_name)
-            notifications.extend({
-                    'user': u, 'label': label,
-                    'description': article.keywords or article.code,
-                    'model': cls.__name__, 'records': str([article.id]),
-                    } for u in users)
-        with without_check_access():
-            Notification.create(notifications)
+            notices.extend(Notice(u, article, label,
+                    article.keywords or article.code) for u in users)
+        notify(notices)
 
     @classmethod
     def _get_agent_users(cls):

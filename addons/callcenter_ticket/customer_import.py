@@ -254,9 +254,7 @@ class CustomerImport(ModelSQL, ModelView):
     @classmethod
     def _region(cls):
         "The country of numbers without a country code (the settings')."
-        Configuration = Pool().get('callcenter.configuration')
-        country = Configuration(1).phone_country
-        return country.code if country else None
+        return Pool().get('callcenter.configuration').phone_region()
 
 
 class _AfterCommit:

@@ -17,8 +17,9 @@ compares both paths field by field):
   the party sequence fetched at once (``ir.sequence.get_many``: one
   ``nextval`` query for an SQL sequence);
 * its numbers: display value and ``value_compact`` as party formats them
-  and, with ``callcenter_cti``, ``phone_key`` and ``phone_tail``, each
-  number parsed once, by the engine (see ``_Numbers``);
+  and what other modules compute from it (``phone_values``: with
+  ``callcenter_cti``, ``phone_key`` and ``phone_tail``), each number
+  parsed once, by the engine (see ``_Numbers``);
 * address and group membership as given.
 
 Everything runs in the import's transaction: a failure rolls all back.
@@ -130,21 +131,14 @@ class _Numbers:
 
     The engine gives every number in E.164 after checking it is valid, and
     its international format in ``phones``. Party stores the international
-    format as value and E.164 as ``value_compact``; callcenter_cti's
-    ``phone.normalize`` of a valid number with its country code is its
-    E.164 again, so ``phone_key`` is the E.164 and ``phone_tail`` its last
-    digits (``phone.tail``), as the contact mechanism computes them.
+    format as value and E.164 as ``value_compact``; the columns other
+    modules compute from the number (``callcenter_cti``'s phone keys) come
+    from the contact mechanism's ``phone_values`` hook.
     """
 
     def __init__(self, phones):
-        Mechanism = Pool().get('party.contact_mechanism')
         self.phones = phones
-        self.keys = 'phone_key' in Mechanism._fields
-        if self.keys:
-            from trytond.modules.callcenter_cti import phone
-            self.tail = phone.tail
-            self.types = phone.PHONE_TYPES
-            _, self.count = Mechanism._phone_settings()
+        self.Mechanism = Pool().get('party.contact_mechanism')
 
     def mechanism(self, party, kind, value):
         if kind != 'email' and value in self.phones:
@@ -152,11 +146,8 @@ class _Numbers:
                 'value': self.phones[value], 'value_compact': value}
         else:
             values = mechanism_values(party, kind, value)
-        if self.keys:
-            phone = kind in self.types
-            values['phone_key'] = values['value_compact'] if phone else None
-            values['phone_tail'] = (self.tail(values['value_compact'],
-                    self.count) if phone else None)
+        values.update(self.Mechanism.phone_values(
+                kind, values['value_compact']))
         return values
 
 

@@ -16,12 +16,8 @@ now filled at creation and only changed values are written.
 import re
 
 from trytond.model import fields
+from trytond.modules.callcenter_base import phone
 from trytond.pool import PoolMeta
-
-try:
-    import phonenumbers
-except ImportError:
-    phonenumbers = None
 
 
 class ContactMechanism(metaclass=PoolMeta):
@@ -29,12 +25,9 @@ class ContactMechanism(metaclass=PoolMeta):
 
     @fields.depends(methods=['_phone_country_codes'])
     def _parse_phonenumber(self, value):
-        if phonenumbers and value and value.lstrip().startswith('+'):
-            try:
-                number = phonenumbers.parse(value)
-            except phonenumbers.NumberParseException:
-                number = None
-            if number is not None and phonenumbers.is_valid_number(number):
+        if value and value.lstrip().startswith('+'):
+            number = phone.valid(value)
+            if number is not None:
                 return number
         return super()._parse_phonenumber(value)
 

@@ -8,17 +8,13 @@ against, and its fallback (about 90 rows/s); updates always come here.
 """
 from sql import Literal
 
+from trytond.modules.callcenter_base import phone
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.tools.email_ import normalize_email
 from trytond.tools import grouped_slice
 
 from .customer_import_target import ATTRIBUTE_PREFIX
-
-try:
-    import phonenumbers
-except ImportError:
-    phonenumbers = None
 
 PARTY_FIELDS = ('name', 'code', 'customer_level', 'service_level',
     'source_channel')
@@ -72,9 +68,9 @@ def mechanism_values(party, kind, value):
         compact = value
     else:
         compact = value
-        if phonenumbers:
-            value = phonenumbers.format_number(phonenumbers.parse(value),
-                phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        number = phone.valid(value)
+        if number is not None:
+            value = phone.international(number)
     return {'party': int(party), 'type': kind, 'value': value,
         'value_compact': compact}
 

@@ -1,11 +1,9 @@
 """Follow-ups of customers by agents, with reminders of the next action."""
 import datetime as dt
-import json
-import time
 
-from trytond.bus import Bus
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.callcenter_base.notify import Notice, notify
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -124,25 +122,11 @@ class FollowUp(ModelSQL, ModelView):
     @classmethod
     def _remind(cls, follow_ups):
         "Tell the agents over the bus and in the web client's bell."
-        Notification = Pool().get('res.notification')
-        notifications = []
-        for follow_up in follow_ups:
-            label = gettext('callcenter_ticket.msg_follow_up_due',
-                party=follow_up.party.rec_name,
-                action=follow_up.next_action or '')
-            Bus.publish(f'user:{follow_up.agent.id}', {
-                    'type': 'callcenter.follow_up',
-                    'model': cls.__name__,
-                    'res_id': follow_up.id,
-                    'label': label,
-                    'sent_at': time.time(),
-                    })
-            notifications.append(Notification(
-                    user=follow_up.agent, label=label,
-                    description=follow_up.note, model=cls.__name__,
-                    records=json.dumps([follow_up.id])))
-        with without_check_access():
-            Notification.save(notifications)
+        notify([Notice(f.agent, f, gettext(
+                        'callcenter_ticket.msg_follow_up_due',
+                        party=f.party.rec_name, action=f.next_action or ''),
+                    f.note)
+                for f in follow_ups], bus_type='callcenter.follow_up')
 
 
 class Cron(metaclass=PoolMeta):

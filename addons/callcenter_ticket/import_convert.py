@@ -8,10 +8,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-try:
-    import phonenumbers
-except ImportError:
-    phonenumbers = None
+from trytond.modules.callcenter_base import phone
 
 try:
     from email_validator import EmailNotValidError, validate_email
@@ -126,19 +123,14 @@ def to_phone(cell, target, region=None, display=None):
     here so that the writing does not parse the number again.
     """
     text = to_char(cell, target)
-    if phonenumbers is None:
+    if not phone.AVAILABLE:
         return text
-    try:
-        number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
+    number = phone.valid(text, region)
+    if number is None:
         raise ConversionError('invalid_phone', value=cell)
-    if not phonenumbers.is_valid_number(number):
-        raise ConversionError('invalid_phone', value=cell)
-    e164 = phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phone.e164(number)
     if display is not None:
-        display[e164] = phonenumbers.format_number(
-            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        display[e164] = phone.international(number)
     return e164
 
 

@@ -1,16 +1,11 @@
 import datetime as dt
-import json
-import time
-from email.message import EmailMessage
 
-from trytond.bus import Bus
-from trytond import config
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.callcenter_base.notify import Notice, notify
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -395,36 +390,12 @@ class Ticket(TicketSLAMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def _notify(cls, tickets, get_user, message, comment=None, email=False):
         "Tell users about tickets over the bus, the bell and by email."
-        Notification = Pool().get('res.notification')
-        notifications = []
-        for ticket in tickets:
-            user = get_user(ticket)
-            if not user:
-                continue
-            label = gettext(message, ticket=ticket.rec_name)
-            Bus.publish(f'user:{user.id}', {
-                    'type': 'callcenter.ticket',
-                    'model': cls.__name__,
-                    'res_id': ticket.id,
-                    'label': label,
-                    'sent_at': time.time(),
-                    })
-            notifications.append(Notification(
-                    user=user, label=label, description=comment,
-                    model=cls.__name__, records=json.dumps([ticket.id])))
-            if email and user.email:
-                ticket._send_email(user, label, comment)
-        with without_check_access():
-            Notification.save(notifications)
-
-    def _send_email(self, user, label, comment=None):
-        "Queue an email about the ticket, sent when the transaction commits."
-        msg = EmailMessage()
-        msg['From'] = config.get('email', 'from')
-        msg['To'] = user.email
-        msg['Subject'] = label
-        msg.set_content(self._get_email_body(comment))
-        send_message_transactional(msg)
+        notices = [Notice(user, ticket,
+                gettext(message, ticket=ticket.rec_name), comment)
+            for ticket in tickets for user in [get_user(ticket)] if user]
+        notify(notices, bus_type='callcenter.ticket',
+            email=(lambda n: n.record._get_email_body(comment))
+            if email else None)
 
     def _get_email_body(self, comment=None):
         lines = [

@@ -15,12 +15,8 @@ def bench_server(db_name: str):
     base = settings_module.load()
     settings = dataclasses.replace(
         base, var=base.root / 'var' / 'bench', db_name=db_name)
-    server_uri, embedded = database.server_uri(settings)
-    try:
+    with database.serving(settings) as server_uri:
         yield settings, server_uri
-    finally:
-        if embedded:
-            embedded.stop()
 
 
 def fresh_database(settings, server_uri: str, db_name: str, module: str,

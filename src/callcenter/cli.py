@@ -122,12 +122,8 @@ def _run(settings, args):
 
 def _setup(settings, args):
     from . import database, provision
-    server_uri, embedded = database.server_uri(settings)
-    try:
+    with database.serving(settings) as server_uri:
         provision.prepare(settings, server_uri, with_demo=not args.no_demo)
-    finally:
-        if embedded:
-            embedded.stop()
     print(f"database {settings.db_name!r} is ready")
 
 
@@ -138,14 +134,10 @@ def _test(settings, args):
 
 def _module(settings, args):
     from . import database, modules, tryton
-    server_uri, embedded = database.server_uri(settings)
-    try:
+    with database.serving(settings) as server_uri:
         config = tryton.write_config(settings, server_uri)
         pending = modules.change(
             config, settings.db_name, args.action, args.names)
-    finally:
-        if embedded:
-            embedded.stop()
     print(f"{args.action}: {', '.join(pending) or 'nothing to do'}")
 
 
@@ -154,15 +146,11 @@ def _bridge(settings, args):
     from . import database, tryton
     if args.database:
         settings = dataclasses.replace(settings, db_name=args.database)
-    server_uri, embedded = database.server_uri(settings)
-    try:
+    with database.serving(settings) as server_uri:
         config = tryton.write_config(settings, server_uri,
             settings.var / f'trytond-bridge-{settings.db_name}.conf')
         from trytond.modules.callcenter_cti.bridge.bridge import main
         return main(config, settings.db_name)
-    finally:
-        if embedded:
-            embedded.stop()
 
 
 def _simulator(settings, args):

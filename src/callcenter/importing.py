@@ -23,15 +23,11 @@ def run(settings, args) -> int:
         return EXIT_USAGE
     if args.db:
         settings = dataclasses.replace(settings, db_name=args.db)
-    server_uri, embedded = database.server_uri(settings)
-    try:
+    with database.serving(settings) as server_uri:
         config = tryton.write_config(settings, server_uri,
             settings.var / f'trytond-import-{settings.db_name}.conf')
         outcome = tryton.call(config, settings.db_name, import_file,
             path.name, path.read_bytes(), args.mapping, args.duplicates)
-    finally:
-        if embedded:
-            embedded.stop()
     return report(outcome)
 
 

@@ -26,19 +26,17 @@ def services(settings, config: Path) -> list[Service]:
 
 
 def run(settings) -> int:
-    server_uri, embedded = database.server_uri(settings)
     supervisor = Supervisor()
-    try:
-        config = provision.prepare(settings, server_uri)
-        for service in services(settings, config):
-            supervisor.start(service)
-        wait_for_http(settings.url, supervisor=supervisor)
-        print_welcome(settings)
-        return supervisor.wait()
-    finally:
-        supervisor.stop()
-        if embedded:
-            embedded.stop()
+    with database.serving(settings) as server_uri:
+        try:
+            config = provision.prepare(settings, server_uri)
+            for service in services(settings, config):
+                supervisor.start(service)
+            wait_for_http(settings.url, supervisor=supervisor)
+            print_welcome(settings)
+            return supervisor.wait()
+        finally:
+            supervisor.stop()
 
 
 def print_welcome(settings) -> None:

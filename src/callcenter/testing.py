@@ -51,23 +51,20 @@ def has_target(arg: str) -> bool:
 
 def run(settings, pytest_args) -> int:
     tests = settings_for_tests(settings)
-    server_uri, embedded = database.server_uri(tests)
-    env = dict(os.environ,
-        TRYTOND_DATABASE_URI=server_uri,
-        CALLCENTER_TEST_SERVER_URI=server_uri,
-        PYTHONUNBUFFERED='1')
-    # Unique per run, so that runs side by side do not drop each other's.
-    env['DB_NAME'] = f'test_{os.getpid()}'
     argv = [sys.executable, '-m', 'pytest', *pytest_args]
     if not any(has_target(arg) for arg in pytest_args):
         argv += default_targets(settings)
-    try:
+    with database.serving(tests) as server_uri:
+        env = dict(os.environ,
+            TRYTOND_DATABASE_URI=server_uri,
+            CALLCENTER_TEST_SERVER_URI=server_uri,
+            PYTHONUNBUFFERED='1')
+        # Unique per run, so that runs side by side do not drop each other's.
+        env['DB_NAME'] = f'test_{os.getpid()}'
         env.update(module_cache_env(tests, server_uri))
+        embedded = not tests.db_uri
         remove_dead_runs(tests, server_uri if embedded else None)
         return subprocess.call(argv, env=env, cwd=settings.root)
-    finally:
-        if embedded:
-            embedded.stop()
 
 
 def module_cache_env(settings, server_uri: str) -> dict[str, str]:

@@ -65,13 +65,20 @@ def init_pool(config: Path, db_name: str):
 
 
 def call(config: Path, db_name: str, function, *args, user: int = 0):
-    """Run ``function(pool, *args)`` in a committed Tryton transaction.
+    "Run ``function(pool, *args)`` in a committed Tryton transaction."
+    return run(init_pool(config, db_name), db_name, function, *args,
+        user=user)
+
+
+def run(pool, db_name: str, function, *args, user: int = 0):
+    """Run ``function(pool, *args)`` in a committed Tryton transaction of
+    the initialised ``pool``: the one runner of the command line, the
+    benchmarks and the CTI bridge.
 
     Retried the way trytond's own worker does when a table must be locked
     from the start (``TransactionError``).
     """
     from trytond.transaction import Transaction, TransactionError
-    pool = init_pool(config, db_name)
     extras = {}
     while True:
         with Transaction().start(db_name, user, context={}, **extras) as tx:

@@ -1,5 +1,6 @@
-"""Helpers of the PBX tests: captures, a time-limited runner, an event
-recorder and a simulator with a logged-in client."""
+"""Helpers of the PBX tests: captures (from callcenter_cti's tests), a
+time-limited runner, an event recorder and a simulator with a logged-in
+client."""
 from __future__ import annotations
 
 import asyncio
@@ -7,22 +8,16 @@ import base64
 import contextlib
 import json
 import urllib.request
-from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, TypeVar
 
 from callcenter.pbxsim import SimConfig, Simulator
 from trytond.modules.callcenter_cti.bridge.client import (
     AmiClient, ClientConfig)
 from trytond.modules.callcenter_cti.bridge.protocol import Message
+from trytond.modules.callcenter_cti.tests.captures import (  # noqa: F401
+    capture)
 
 T = TypeVar('T')
-CAPTURES = Path(__file__).resolve().parents[3] / 'shared' / 'ami-transcripts'
-if not CAPTURES.is_dir():
-    CAPTURES = Path('/work/shared/ami-transcripts')
-
-
-def capture(name: str) -> bytes:
-    return (CAPTURES / name).read_bytes()
 
 
 def run(coroutine: Awaitable[T], timeout: float = 20.0) -> T:

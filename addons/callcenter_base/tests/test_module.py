@@ -1,4 +1,5 @@
 from trytond.exceptions import UserError
+from trytond.modules.callcenter_base import phone
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
@@ -72,6 +73,30 @@ class CallCenterBaseTestCase(CompanyTestMixin, ModuleTestCase):
         agent_group = ModelData.get_id('callcenter_base', 'group_agent')
         with Transaction().set_user(leader.id):
             self.assertIn(agent_group, User.get_groups())
+
+    @with_transaction()
+    def test_phone_region_follows_setting(self):
+        "Agents read the phone country's region; changing it takes effect"
+        pool = Pool()
+        Country = pool.get('country.country')
+        Configuration = pool.get('callcenter.configuration')
+        agent = create_user('agent', 'group_agent')
+        china, france = Country.create([
+                {'name': "China", 'code': 'CN'},
+                {'name': "France", 'code': 'FR'}])
+        Configuration.write([Configuration(1)], {'phone_country': china.id})
+        with Transaction().set_user(agent.id):
+            self.assertEqual(Configuration.phone_region(), 'CN')
+        Configuration.write([Configuration(1)], {'phone_country': france.id})
+        with Transaction().set_user(agent.id):
+            self.assertEqual(Configuration.phone_region(), 'FR')
+
+    def test_phone_valid_formats(self):
+        "A valid number gives its E.164 and international forms"
+        number = phone.valid('010 1234 5678', 'CN')
+        self.assertEqual(phone.e164(number), '+861012345678')
+        self.assertEqual(phone.international(number), '+86 10 1234 5678')
+        self.assertIsNone(phone.valid('12345', 'CN'))
 
 
 del ModuleTestCase

@@ -64,30 +64,16 @@ class Tryton:
         self._pool: Any = None
 
     def pool(self) -> Any:
+        from callcenter.tryton import init_pool
         with self._lock:
             if self._pool is None:
-                from trytond import config
-                config.update_etc(self.config_path)
-                from trytond.pool import Pool
-                self._pool = Pool(self.db_name)
-                self._pool.init()
+                self._pool = init_pool(Path(self.config_path), self.db_name)
             return self._pool
 
     def call(self, function: Callable[..., Any], *args: Any) -> Any:
-        from trytond.transaction import Transaction, TransactionError
-        pool = self.pool()
-        extras: dict[str, Any] = {}
-        while True:
-            with Transaction().start(self.db_name, 0, context={},
-                    **extras) as transaction:
-                try:
-                    result = function(pool, *args)
-                except TransactionError as error:
-                    transaction.rollback()
-                    error.fix(extras)
-                    continue
-                transaction.commit()
-                return result
+        "The command line's runner (``callcenter.tryton.run``)."
+        from callcenter.tryton import run
+        return run(self.pool(), self.db_name, function, *args)
 
 
 def _read_servers(pool: Any) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .. import phone
+from trytond.modules.callcenter_base import phone
 from .tools import (
     T0, at, create_agent, create_party, create_server, inbound_events,
     set_phone_country)

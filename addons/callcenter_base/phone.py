@@ -1,12 +1,19 @@
-"""Normalisation of phone numbers for caller matching, without Tryton.
+"""Phone numbers for every call-center module, without Tryton.
 
-A number gets two keys:
+The one place that parses numbers (``phonenumbers``, optional: without it
+a number is its digits). A number gets two keys:
 
 * the *key*: E.164 (``+8613800138000``) when ``phonenumbers`` can parse it
   with the default region, else its bare digits; extension digits are
   always dropped;
 * the *tail*: the last N digits of the key, used when a number arrives
   without country code or trunk prefix (a local landline number).
+
+``valid``, ``e164`` and ``international`` serve writers that store a
+number as party does (its value in the international format, its compact
+value in E.164). The company's default region and the indexed key columns
+are in ``configuration.py`` (``Configuration.phone_region``) and
+``phone_key.py`` (``PhoneKeyMixin``).
 """
 import re
 
@@ -16,6 +23,8 @@ try:
 except ImportError:
     phonenumbers = None
 
+#: Whether numbers are parsed (else a number is kept as typed).
+AVAILABLE = phonenumbers is not None
 PHONE_TYPES = {'phone', 'mobile', 'fax'}
 DEFAULT_TAIL_DIGITS = 8
 _EXTENSION = re.compile(
@@ -111,9 +120,25 @@ def phone_type(key):
 
 def is_valid(key):
     "Whether the key is a valid E.164 number (one a party may store)."
-    if not phonenumbers or not key or not key.startswith('+'):
-        return False
+    return bool(key and key.startswith('+')) and valid(key) is not None
+
+
+def valid(number, region=None):
+    "``number`` parsed when it is a valid number (in ``region``), else None."
+    if not phonenumbers or not number:
+        return None
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(key))
+        parsed = phonenumbers.parse(number, region)
     except NumberParseException:
-        return False
+        return None
+    return parsed if phonenumbers.is_valid_number(parsed) else None
+
+
+def e164(parsed):
+    "The E.164 form of a number ``valid`` returned."
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+
+
+def international(parsed):
+    "The international form of a number ``valid`` returned (party's value)."
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL)

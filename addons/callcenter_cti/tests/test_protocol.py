@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from trytond.modules.callcenter_cti.bridge.protocol import (
     FrameParser, Message, format_action, parse_frame)
 
-from pbxhelpers import capture
+from .captures import capture
 
 BANNER = b'Asterisk Call Manager/11.0.0\r\n'
 HANGUP = b'Event: Hangup\r\nUniqueid: 1795462804.1\r\nCause: 16\r\n\r\n'
