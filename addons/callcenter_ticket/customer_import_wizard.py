@@ -14,6 +14,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateTransition, StateView, \
     Wizard
 
@@ -162,16 +163,23 @@ class CustomerImportWizard(Wizard):
                     columns=', '.join(f'"{h}"' for h in undecided)))
 
     def _create_fields(self):
-        "A text custom field of customers for each column so chosen."
+        """A text custom field of customers for each column so chosen.
+
+        Team leaders who import may add these fields (custom fields are
+        otherwise an admin's): only text fields of customers, of their
+        company, named after the column.
+        """
         Attribute = Pool().get('callcenter.attribute')
+        company = Transaction().context.get('company')
         lines = [l for l in self.map_.lines if l.action == 'create']
         for line in lines:
             name = attribute_name(line.header)
-            found = Attribute.search([
-                    ('name', '=', name), ('usage', '=', 'customer')])
-            if not found:
-                Attribute.create([{'name': name, 'string': line.header,
-                            'type_': 'char', 'usage': 'customer'}])
+            with without_check_access():
+                if not Attribute.search([('name', '=', name),
+                            ('usage', '=', 'customer'),
+                            ('company', '=', company)]):
+                    Attribute.create([{'name': name, 'string': line.header,
+                                'type_': 'char', 'usage': 'customer'}])
             line.field = ATTRIBUTE_PREFIX + name
             line.action = 'field'
 

@@ -7,6 +7,7 @@ sees. Cells are text, or ``datetime`` for cells an Excel file stores as
 dates; whole numbers come out without ``.0`` (a phone number or
 ``20130407`` typed into Excel is stored as a float).
 """
+import codecs
 import csv
 import datetime as dt
 import io
@@ -141,10 +142,11 @@ def detect_encoding(filename, data):
 def decode(data, encoding=None):
     "The text of a CSV file in ``encoding``, else the one detected."
     encoding = encoding or detect_encoding('', data)
-    if encoding == 'utf-8':
-        encoding = 'utf-8-sig'  # a BOM is not part of the first header
     try:
-        return data.decode(encoding)
+        codec = codecs.lookup(encoding).name
+        if codec == 'utf-8':
+            codec = 'utf-8-sig'  # a BOM is not part of the first header
+        return data.decode(codec)
     except (UnicodeDecodeError, LookupError):
         raise ReadError('unreadable_encoding', encoding=encoding)
 
