@@ -202,8 +202,10 @@ class ImportJobMixin(ModelSQL, ModelView):
 
     @classmethod
     def _existing_report(cls, job, outcome):
-        "One line per row that matched an existing record; None if none."
-        return None
+        "One line per row matching an existing record or left out."
+        return '\n'.join(gettext(message, row=row, **params)
+            for row, (message, params) in sorted(outcome.excluded.items())
+            ) or None
 
     @classmethod
     def _failure(cls, errors, rows):

@@ -38,5 +38,8 @@ class CustomerImport(ImportJobMixin):
         message = f'callcenter_ticket.msg_import_duplicate_{job.duplicates}'
         rows = outcome.existing_rows
         parties = Party.browse([outcome.existing[number] for number, _ in rows])
-        return '\n'.join(gettext(message, row=number, party=party.rec_name)
-            for (number, _), party in zip(rows, parties)) or None
+        lines = [gettext(message, row=number, party=party.rec_name)
+            for (number, _), party in zip(rows, parties)]
+        return '\n'.join(
+            filter(None, [*lines, super()._existing_report(job, outcome)])
+            ) or None

@@ -172,18 +172,20 @@ class Validator:
 
 def validate(filename, data, targets, mapping=None, region=None,
         progress=None, every=1000, skip_unmatched=False, encoding=None,
-        unique=('phone',)):
+        unique=('phone',), headers=None):
     """Read and check the whole file; ``progress(rows_done)`` now and then.
 
     Rows that are entirely empty are skipped. Headers that match no field
     stop the check with one error each, unless ``skip_unmatched``.
-    ``unique``: the kinds of field whose values may appear once.
+    ``unique``: the kinds of field whose values may appear once;
+    ``headers``: those of a file without a header row.
     """
     result = Result()
     try:
         result.encoding = encoding or detect_encoding(filename, data)
         rows = read_rows(filename, data, result.encoding)
-        _, headers = next(rows, (HEADER_ROW, []))
+        if headers is None:
+            _, headers = next(rows, (HEADER_ROW, []))
         result.columns, result.unmatched, result.ignored = match_headers(
             headers, targets, mapping)
         if result.unmatched and not skip_unmatched:

@@ -25,6 +25,13 @@ class ImportTarget:
         "The :class:`engine.Target` of every field a column can fill."
         raise NotImplementedError
 
+    def headers(self, filename):
+        """The headers of a file that has no header row, else None.
+
+        A lead list in .txt has one number a line: ``['phone']``.
+        """
+        return None
+
     def region(self):
         "The country code numbers without a country prefix are read in."
         return None
@@ -36,6 +43,11 @@ class ImportTarget:
     def check(self, rows, columns):
         "The :class:`engine.RowError` of rows valid alone but not together."
         return []
+
+    def excluded(self, rows):
+        """Row number → (message id, params) of valid rows left out on
+        purpose and reported, not written (a do-not-call number)."""
+        return {}
 
     def create(self, rows, progress, phones):
         """Write new records from ``[(row number, values)]``; their count.
@@ -57,6 +69,7 @@ class Outcome:
     errors: list = dataclasses.field(default_factory=list)
     existing: dict = dataclasses.field(default_factory=dict)
     existing_rows: list = dataclasses.field(default_factory=list)
+    excluded: dict = dataclasses.field(default_factory=dict)
     created: int = 0
     updated: int = 0
     unmatched: list = dataclasses.field(default_factory=list)
@@ -71,16 +84,18 @@ def run(target, filename, data, mapping=None, update=False, dry_run=False,
     writing; ``total`` is about how many rows the file has.
     """
     checked = validate(filename, data, target.fields(), mapping=mapping,
+        headers=target.headers(filename),
         region=target.region(), skip_unmatched=skip_unmatched,
         encoding=encoding, unique=target.unique,
         progress=progress and (lambda done: progress(
                 min(50 * done // total, 50))))
     outcome = Outcome(rows=len(checked.rows), unmatched=checked.unmatched,
         encoding=checked.encoding)
-    outcome.existing = target.existing(checked.rows)
-    new = [r for r in checked.rows if r[0] not in outcome.existing]
-    outcome.existing_rows = [r for r in checked.rows
-        if r[0] in outcome.existing]
+    outcome.excluded = target.excluded(checked.rows)
+    rows = [r for r in checked.rows if r[0] not in outcome.excluded]
+    outcome.existing = target.existing(rows)
+    new = [r for r in rows if r[0] not in outcome.existing]
+    outcome.existing_rows = [r for r in rows if r[0] in outcome.existing]
     outcome.errors = checked.errors + target.check(new, checked.columns)
     if outcome.errors or dry_run:
         return outcome
