@@ -102,7 +102,7 @@ def _import_as_user(pool, filename, data, options):
         mapping, = found
     values = {'file': data, 'filename': filename, 'mapping': mapping,
         'duplicates': options.duplicates,
-        'skip_unmatched': options.skip_unmatched}
+        'skip_unmatched': options.skip_unmatched, 'columns': None}
     if options.dry_run:
         job = Import(**values)  # never saved: a dry run writes nothing
     else:
