@@ -29,13 +29,17 @@ TRUE = {'1', 'y', 'yes', 'true', 't', 'x', 'on', '是', '√', '✓', '真'}
 FALSE = {'0', 'n', 'no', 'false', 'f', 'off', '否', '×', '假'}
 
 
-class ConversionError(Exception):
-    "A cell that cannot become a value of its field."
+class Failure(Exception):
+    "A reason code and its parameters, which the job makes a message of."
 
     def __init__(self, reason, **params):
         super().__init__(reason)
         self.reason = reason
         self.params = params
+
+
+class ConversionError(Failure):
+    "A cell that cannot become a value of its field."
 
 
 def fold(text):

@@ -19,6 +19,8 @@ XLSX_MAGIC = b'PK\x03\x04'
 XLS_MAGIC = b'\xd0\xcf\x11\xe0'
 ROW_TAG = re.compile(rb'<row[ >]')
 
+from .convert import Failure
+
 try:
     from . import xlsx as xlsx_fast
 except ImportError:  # no lxml
@@ -29,13 +31,8 @@ BOMS = ((b'\xef\xbb\xbf', 'utf-8-sig'), (b'\xff\xfe', 'utf-16'),
     (b'\xfe\xff', 'utf-16'))
 
 
-class ReadError(Exception):
+class ReadError(Failure):
     "The file cannot be read as a spreadsheet or CSV file."
-
-    def __init__(self, reason, **params):
-        super().__init__(reason)
-        self.reason = reason
-        self.params = params
 
 
 def file_format(filename, data):
