@@ -2,11 +2,13 @@
 
     .venv/bin/python bench/customer_import.py [--scale N] [--reuse]
 
-Creates a fresh database ``customer_import_bench`` with
-``callcenter_ticket`` activated on the embedded PostgreSQL of
-``var/bench`` (or on CALLCENTER_DB_URI), writes an .xlsx of N customers
-(default 100,000: Chinese or Latin name, mobile, landline, email, level,
-coded gender, birthday as 20130407, city, street) in a child process,
+Creates a fresh database ``customer_import_bench`` as ``callcenter setup``
+builds it (every module of the suite active, sale and stock among them,
+and the demo data) on the embedded PostgreSQL of ``var/bench`` (or on
+CALLCENTER_DB_URI), writes an .xlsx of N customers (default 100,000:
+Chinese or Latin name, mobile as a number cell, landline as text, email,
+level, coded gender as a number cell, birthday as 20130407 text or as a
+date cell, city, street) in a child process,
 then imports it as the queue worker does (``run_queued``: every row
 checked, then all written in one transaction, progress committed apart).
 The time is that of the import and its commit; the peak RSS is this
@@ -14,6 +16,7 @@ process's (the file is generated elsewhere). Prints readable lines and,
 last, one JSON line.
 """
 import argparse
+import datetime as dt
 import json
 import resource
 import subprocess
@@ -24,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'src'))
 
-from callcenter import database, tryton  # noqa: E402
+from callcenter import database, provision, tryton  # noqa: E402
 from callcenter.benchmark import bench_server  # noqa: E402
 
 DB_NAME = 'customer_import_bench'
@@ -37,14 +40,22 @@ CITIES = ["北京", "上海", "广州", "深圳", "Hangzhou"]
 
 
 def row(i):
-    "Customer i: unique mobile and landline numbers."
+    """Customer i: unique mobile and landline numbers, mixed cell types.
+
+    Mobiles are number cells on even rows (as Excel stores a number typed
+    in), text on odd ones; the gender code a number; the birthday a date
+    cell on every third row, else text as 20130407.
+    """
     if i % 3:
         name = SURNAMES[i % 10] + GIVEN[i // 10 % 10] + str(i)
     else:
         name = f"Customer {i}"
-    return [name, f'139{i:08d}', f'010{60000000 + i:08d}',
-        f'c{i}@example.com', LEVELS[i % 5], str(1 + i % 2),
-        f'{1950 + i % 50}{1 + i % 12:02d}{1 + i % 28:02d}',
+    mobile = 13900000000 + i if i % 2 == 0 else f'139{i:08d}'
+    birthday = dt.date(1950 + i % 50, 1 + i % 12, 1 + i % 28)
+    if i % 3:
+        birthday = birthday.strftime('%Y%m%d')
+    return [name, mobile, f'010{60000000 + i:08d}',
+        f'c{i}@example.com', LEVELS[i % 5], 1 + i % 2, birthday,
         CITIES[i % 5], f"{i % 300 + 1} Renmin Road"]
 
 
@@ -62,12 +73,9 @@ def generate(path, count):
 def create_database(settings, server_uri):
     started = time.perf_counter()
     database.drop(server_uri, DB_NAME)
-    database.create(server_uri, DB_NAME)
-    database.create_extensions(server_uri, DB_NAME)
-    config = tryton.write_config(settings, server_uri,
-        settings.var / 'customer_import' / 'trytond.conf')
-    tryton.admin(config, DB_NAME, '--update', 'callcenter_ticket',
-        '--activate-dependencies', '--email', 'a@b.c', password='x')
+    config = provision.prepare(settings, server_uri,
+        config=settings.var / 'customer_import' / 'trytond.conf',
+        track_sources=False)
     tryton.call(config, DB_NAME, prepare)
     print(f"database ready in {time.perf_counter() - started:.1f} s",
         flush=True)
@@ -75,14 +83,9 @@ def create_database(settings, server_uri):
 
 
 def prepare(pool):
-    "A company, China as phone country, a gender field and a mapping."
-    from trytond.modules.company.tests import create_company
+    "The demo company (China as phone country), a gender field, a mapping."
     from trytond.transaction import Transaction
-    Country = pool.get('country.country')
-    Configuration = pool.get('callcenter.configuration')
-    china, = Country.create([{'name': "China", 'code': 'CN'}])
-    Configuration.write([Configuration(1)], {'phone_country': china.id})
-    company = create_company()
+    company, = pool.get('company.company').search([])
     with Transaction().set_context(company=company.id):
         pool.get('callcenter.attribute').create([
                 {'name': 'gender', 'string': "Gender", 'type_': 'selection',
@@ -119,9 +122,11 @@ def run_job(pool, job_id):
 def outcome(pool, job_id):
     Import = pool.get('callcenter.customer.import')
     Party = pool.get('party.party')
+    Module = pool.get('ir.module')
     job = Import(job_id)
     return (job.state, job.created, job.error_count, job.errors,
-        Party.search_count([]))
+        Party.search_count([]),
+        Module.search_count([('state', '=', 'activated')]))
 
 
 def main(argv=None):
@@ -148,7 +153,7 @@ def bench(settings, server_uri, args):
     started = time.perf_counter()
     tryton.call(config, DB_NAME, run_job, job_id)
     seconds = time.perf_counter() - started
-    state, created, errors, report, parties = tryton.call(
+    state, created, errors, report, parties, modules = tryton.call(
         config, DB_NAME, outcome, job_id)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if state != 'done' or created != args.scale:
@@ -157,7 +162,8 @@ def bench(settings, server_uri, args):
         return 1
     print(f"imported {created} customers in {seconds:.1f} s "
         f"({created / seconds:.0f} rows/s); {parties} parties in the "
-        f"database; peak RSS {peak:.0f} MB", flush=True)
+        f"database, {modules} modules active; peak RSS {peak:.0f} MB",
+        flush=True)
     print(json.dumps({'bench': 'customer_import', 'rows': created,
                 'seconds': round(seconds, 2),
                 'peak_rss_mb': round(peak, 1)}))

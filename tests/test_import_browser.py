@@ -102,3 +102,48 @@ def test_agent_has_no_import(suite, login, page):
         .wait_for()
     assert page.locator('#menu').get_by_text(
         'Import Customers', exact=True).count() == 0
+
+
+def choose_action(columns, header, action):
+    "Set the Action of the column ``header`` in the editable list."
+    row = columns.locator('tbody tr', has_text=header)
+    cell = row.locator('td[data-title^="Action"]')
+    select = cell.locator('select')
+    cell.click()  # selects the row; a click on the selected row edits
+    cell.click()
+    select.wait_for()
+    select.select_option(label=action)
+    select.press('Tab')
+
+
+def test_leader_decides_unmatched_columns(suite, login, page):
+    "Columns matching no field block Import until each is skipped or added"
+    login('leader1', 'leader1-demo')
+    open_menu(page, 'Call Center', 'Customers', 'Import Customers')
+    dialog = page.locator('.modal-dialog:visible').last
+    dialog.locator('input[type=file]').set_input_files(files=[{
+                'name': 'columns.xlsx',
+                'mimeType': 'application/vnd.openxmlformats-officedocument.'
+                'spreadsheetml.sheet',
+                'buffer': xlsx([["姓名", "手机", "首次来电", "Company"],
+                        ["列名甲", "13800138014", "2013-04-07", "ACME"]]),
+                }])
+    dialog.get_by_role('button', name='Next').click()
+    columns = page.locator('.modal-dialog:visible').last
+    columns.locator('tbody tr', has_text='Company').wait_for()
+    columns.get_by_role('button', name='Import').click()
+    error = page.locator('.modal-dialog:visible',
+        has_text='"首次来电", "Company" match no field')
+    error.wait_for()
+    error.get_by_role('button', name='OK').click()
+    assert customers(suite, '列名%') == []
+    choose_action(columns, '首次来电', 'Create a Custom Field')
+    choose_action(columns, 'Company', 'Skip the Column')
+    columns.get_by_role('button', name='Import').click()
+    job = page.locator('#tabs .tab-pane.active')
+    job.get_by_text('Error Report', exact=True).wait_for()
+    assert import_job(suite, 'columns.xlsx') == ('done', 1)
+    with suite.connect() as conn:
+        attributes, = conn.execute("SELECT cc_attributes FROM party_party "
+            "WHERE name = '列名甲'").fetchone()
+    assert attributes == {'首次来电': "2013-04-07"}

@@ -2,7 +2,7 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Id
 
 from .business_hours import Calendar
@@ -75,3 +75,14 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
                     or not configuration.working_days):
                 raise CalendarError(gettext(
                         'callcenter_ticket.msg_invalid_calendar'))
+
+
+class CallCenterConfiguration(metaclass=PoolMeta):
+    __name__ = 'callcenter.configuration'
+    agents_edit_customers = fields.Boolean("Agents May Edit Customers",
+        help="Let agents create, change and delete customers; otherwise "
+        "only team leaders, QA and admins may.")
+
+    @classmethod
+    def default_agents_edit_customers(cls):
+        return False

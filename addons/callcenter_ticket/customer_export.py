@@ -11,7 +11,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .customer_import_target import ATTRIBUTE_PREFIX, target_selection
+from .importer.customer import ATTRIBUTE_PREFIX, target_selection
 
 
 class CustomerExportLayout(ModelSQL, ModelView):

@@ -32,3 +32,7 @@ class CustomerReadOnlyError(AccessError):
 
 class ImportFileError(ValidationError):
     pass
+
+
+class ImportUnmatchedColumnError(ValidationError):
+    pass

@@ -67,9 +67,16 @@ def build_parser():
 
 def _add_import_parser(commands):
     imports = commands.add_parser('import', help="import customers from an "
-        ".xlsx, .xls or .csv file: all rows or, on any error, none")
+        ".xlsx, .xls, .csv or .txt file: all rows or, on any error, none")
     imports.add_argument('file')
     imports.add_argument('--mapping', help="name of a saved import mapping")
+    imports.add_argument('--dry-run', action='store_true', help="check "
+        "every row and print the report; write nothing")
+    imports.add_argument('--skip-unmatched', action='store_true',
+        help="import even if some columns match no field (they are "
+        "skipped and named); otherwise the import stops and names them")
+    imports.add_argument('--encoding', help="the encoding of a CSV file, "
+        "e.g. utf-8 or gb18030 (default: detected, and printed)")
     imports.add_argument('--duplicates', choices=['skip', 'update'],
         default='skip', help="rows with an existing customer's phone "
         "number (default: skip)")

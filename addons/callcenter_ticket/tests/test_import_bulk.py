@@ -5,10 +5,11 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .. import customer_import_bulk as bulk
-from .. import customer_import_write as orm
-from ..customer_import_target import get_targets
-from ..import_engine import validate
+from trytond.modules.callcenter_base.importer.engine import validate
+
+from ..importer import bulk
+from ..importer import write as orm
+from ..importer.customer import get_targets
 from .test_import import gender_mapping, party_count, setup_customers, xlsx
 from .tools import create_user
 

@@ -1,4 +1,4 @@
-"""Cell text to field values, for the customer import.
+"""Cell text to field values, for every import target.
 
 Each converter takes the cell (text, or a datetime from an Excel date cell)
 and returns the value, or raises :class:`ConversionError` with a reason
@@ -26,8 +26,8 @@ TRUE = {'1', 'y', 'yes', 'true', 't', 'x', 'on', '是', '√', '✓', '真'}
 FALSE = {'0', 'n', 'no', 'false', 'f', 'off', '否', '×', '假'}
 
 
-class ConversionError(Exception):
-    "A cell that cannot become a value of its field."
+class Failure(Exception):
+    "A reason code and its parameters, which the job makes a message of."
 
     def __init__(self, reason, **params):
         super().__init__(reason)
@@ -35,15 +35,29 @@ class ConversionError(Exception):
         self.params = params
 
 
+class ConversionError(Failure):
+    "A cell that cannot become a value of its field."
+
+
 def fold(text):
     "The form in which headers, labels and codes are compared."
     return re.sub(r'[\s_:：*]+', '', str(text)).casefold()
 
 
-def to_char(cell, target):
+def to_text(cell):
+    "A cell as text (a date cell in ISO form)."
     if isinstance(cell, dt.datetime):
         return cell.date().isoformat() if not cell.time() else str(cell)
     return cell
+
+
+def to_char(cell, target):
+    "The text, refused when longer than the target's limit."
+    text = to_text(cell)
+    if len(text) > target.max_length:
+        raise ConversionError('too_long', size=target.max_length,
+            length=len(text))
+    return text
 
 
 def to_date(cell, target):
@@ -79,7 +93,7 @@ def to_datetime(cell, target):
 
 
 def to_boolean(cell, target):
-    text = fold(to_char(cell, target))
+    text = fold(to_text(cell))
     if text in TRUE:
         return True
     if text in FALSE:
@@ -88,7 +102,7 @@ def to_boolean(cell, target):
 
 
 def to_number(cell, target):
-    text = str(to_char(cell, target)).replace(',', '').replace(' ', '')
+    text = str(to_text(cell)).replace(',', '').replace(' ', '')
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -106,7 +120,7 @@ def to_number(cell, target):
 
 def to_choice(cell, target):
     "The choice whose value or one of whose labels (en, zh_CN) is the cell."
-    key = fold(to_char(cell, target))
+    key = fold(to_text(cell))
     for value, labels in target.choices:
         if key == fold(value) or any(key == fold(l) for l in labels):
             return value
@@ -122,7 +136,7 @@ def to_phone(cell, target, region=None, display=None):
     format under its E.164 key: the form party stores as the value, kept
     here so that the writing does not parse the number again.
     """
-    text = to_char(cell, target)
+    text = to_text(cell)
     if not phone.AVAILABLE:
         return text
     number = phone.valid(text, region)
@@ -157,3 +171,16 @@ CONVERTERS = {
     'selection': to_choice,
     'email': to_email,
     }
+
+
+CODE_LINE = re.compile(r'^\s*(.+?)\s*(?:=|:|：|->|→|\t)\s*(.*?)\s*$')
+
+
+def parse_codes(text):
+    "((code, value), ...) from lines such as ``1=male`` or ``300001: 男``."
+    pairs = []
+    for line in (text or '').splitlines():
+        match = CODE_LINE.match(line)
+        if match and match.group(1):
+            pairs.append((match.group(1), match.group(2)))
+    return tuple(pairs)

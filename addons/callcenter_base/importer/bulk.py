@@ -11,9 +11,14 @@ plain Python:
   checks them, and the model's ``check_modification`` is called on the new
   records (the call-center rule on who may change customers lives there);
 * the values given are final: the caller computes the fields ``create``
-  would compute (see ``customer_import_bulk``); missing fields get the
-  model's defaults, computed once, and every value goes through the
-  field's ``sql_format``;
+  would compute (see the customer target's ``bulk``); missing fields get
+  the model's defaults, computed once through Tryton, and every value goes
+  through the field's ``sql_format``;
+* defaults not stored in the model's table, whatever module adds them, are
+  written as ``create`` writes them: a multi-value default (``stock``'s
+  ``customer_location`` and ``supplier_location`` of parties, ``sale``'s
+  methods…) as rows of its value model, inserted with ``COPY`` too; any
+  other through its field's setter, once for all the new records;
 * ids come from the table's sequence, ``create_uid`` is the user and
   ``create_date`` the transaction's ``CURRENT_TIMESTAMP``, as in
   ``create``; record rules on create and triggers are honoured.
@@ -21,6 +26,7 @@ plain Python:
 Not done: ``_validate`` (the import engine checked every value already)
 and ``compute_fields`` (the caller fills them).
 """
+from trytond.model import fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
@@ -32,7 +38,7 @@ def bulk_create(Model, vlist):
     transaction = Transaction()
     names = sorted(vlist[0])
     _check_access(Model, names)
-    defaults = _defaults(Model, names)
+    defaults, elsewhere = _defaults(Model, names)
     columns = ['create_uid', 'create_date', *names, *defaults, 'id']
     ids = transaction.database.nextid(
         transaction.connection, Model._table, count=len(vlist))
@@ -50,6 +56,7 @@ def bulk_create(Model, vlist):
             writer.write_row(fixed
                 + [f(values[n]) for f, n in zip(formats, names)]
                 + default_values + [id_])
+    _set_elsewhere(Model, ids, elsewhere)
     _after_create(Model, ids)
     return ids
 
@@ -65,8 +72,8 @@ def _check_access(Model, names):
 
 
 def _defaults(Model, names):
-    "The default of every stored field not given, as ``create`` adds it."
-    from trytond.model import fields
+    """The defaults of the fields not given, as ``create`` adds them: those
+    of the table's columns, and the others not empty."""
     missing = [n for n, f in Model._fields.items()
         if n not in names
         and n not in {'id', 'create_uid', 'create_date', 'write_uid',
@@ -76,24 +83,29 @@ def _defaults(Model, names):
         Model.default_get(missing, with_rec_name=False))
     stored = {n: v for n, v in defaults.items()
         if not hasattr(Model._fields[n], 'set')}
-    unstored = {n: v for n, v in defaults.items()
+    elsewhere = {n: v for n, v in defaults.items()
         if hasattr(Model._fields[n], 'set') and v not in (None, [], ())}
-    if unstored:
-        # e.g. a multi-value default stored in another table
-        raise NotImplementedError(
-            f"{Model.__name__}: defaults of {sorted(unstored)}")
-    return stored
+    return stored, elsewhere
 
 
-def has_storable_defaults(*Models):
-    """Whether every default of the models is a column value COPY can
-    write (not, e.g., a multi-value default stored in another table)."""
-    try:
-        for Model in Models:
-            _defaults(Model, [])
-    except NotImplementedError:
-        return False
-    return True
+def _set_elsewhere(Model, ids, values):
+    "Write the defaults kept outside the table of the new records."
+    by_value_model = {}
+    for name, value in values.items():
+        if isinstance(Model._fields[name], fields.MultiValue):
+            Value = Model.multivalue_model(name)
+            by_value_model.setdefault(Value, {})[name] = value
+        else:
+            Model._fields[name].set(Model, name, ids, value)
+    for Value, defaults in by_value_model.items():
+        owner = _owner_field(Value, Model)
+        bulk_create(Value, [{owner: id_, **defaults} for id_ in ids])
+
+
+def _owner_field(Value, Model):
+    "The field of a multi-value model that points to its record."
+    return next(name for name, field in Value._fields.items()
+        if field._type == 'many2one' and field.model_name == Model.__name__)
 
 
 def _now():

@@ -1,11 +1,13 @@
-"""Rows of a customer file: .xlsx (openpyxl), .xls (xlrd) or .csv.
+"""Rows of a file: .xlsx (openpyxl), .xls (xlrd), .csv or .txt.
 
-Each reader yields ``(row_number, cells)`` with the spreadsheet's own row
+A .txt file is read as a CSV file (one value a line is a one-column
+file). Each reader yields ``(row_number, cells)`` with the spreadsheet's own row
 numbers (the header is row 1), so that errors point at the row a person
 sees. Cells are text, or ``datetime`` for cells an Excel file stores as
 dates; whole numbers come out without ``.0`` (a phone number or
 ``20130407`` typed into Excel is stored as a float).
 """
+import codecs
 import csv
 import datetime as dt
 import io
@@ -17,19 +19,20 @@ XLSX_MAGIC = b'PK\x03\x04'
 XLS_MAGIC = b'\xd0\xcf\x11\xe0'
 ROW_TAG = re.compile(rb'<row[ >]')
 
+from .convert import Failure
+
 try:
-    from . import import_xlsx as xlsx_fast
+    from . import xlsx as xlsx_fast
 except ImportError:  # no lxml
     xlsx_fast = None
 
+ENCODINGS = ('utf-8-sig', 'gb18030')
+BOMS = ((b'\xef\xbb\xbf', 'utf-8-sig'), (b'\xff\xfe', 'utf-16'),
+    (b'\xfe\xff', 'utf-16'))
 
-class ReadError(Exception):
+
+class ReadError(Failure):
     "The file cannot be read as a spreadsheet or CSV file."
-
-    def __init__(self, reason, **params):
-        super().__init__(reason)
-        self.reason = reason
-        self.params = params
 
 
 def file_format(filename, data):
@@ -44,10 +47,15 @@ def file_format(filename, data):
     return 'csv'
 
 
-def read_rows(filename, data):
-    "Yield (row number, cells) of the first sheet, header row included."
-    readers = {'xlsx': _xlsx_rows, 'xls': _xls_rows, 'csv': _csv_rows}
-    return readers[file_format(filename, data)](data)
+def read_rows(filename, data, encoding=None):
+    """Yield (row number, cells) of the first sheet, header row included.
+
+    ``encoding`` is that of a CSV file, detected when not given.
+    """
+    kind = file_format(filename, data)
+    if kind == 'csv':
+        return _csv_rows(data, encoding)
+    return {'xlsx': _xlsx_rows, 'xls': _xls_rows}[kind](data)
 
 
 def cell_value(value):
@@ -108,18 +116,40 @@ def _xls_rows(data):
         yield index + 1, cells
 
 
-def decode(data):
-    "UTF-8 (with or without BOM), else GB18030 as Chinese Excel saves it."
-    for encoding in ('utf-8-sig', 'gb18030'):
+def detect_encoding(filename, data):
+    """The encoding of a CSV file, None for a spreadsheet.
+
+    A byte order mark says it; else UTF-8 if the bytes are valid UTF-8,
+    else GB18030 (what Chinese Excel and WPS save as "CSV").
+    """
+    if file_format(filename, data) != 'csv':
+        return None
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return encoding
+    for encoding in ENCODINGS:
         try:
-            return data.decode(encoding)
+            data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReadError('unreadable_file', filename='csv')
+        return encoding.replace('-sig', '')
+    raise ReadError('unreadable_file', filename=filename or 'csv')
 
 
-def _csv_rows(data):
-    text = decode(data)
+def decode(data, encoding=None):
+    "The text of a CSV file in ``encoding``, else the one detected."
+    encoding = encoding or detect_encoding('', data)
+    try:
+        codec = codecs.lookup(encoding).name
+        if codec == 'utf-8':
+            codec = 'utf-8-sig'  # a BOM is not part of the first header
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        raise ReadError('unreadable_encoding', encoding=encoding)
+
+
+def _csv_rows(data, encoding=None):
+    text = decode(data, encoding)
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=',;\t|')
@@ -171,8 +201,8 @@ def _count_xlsx_rows(data):
         return max(count - 1, 0)
 
 
-def headers(filename, data):
+def headers(filename, data, encoding=None):
     "The cells of the first row."
-    for _, cells in read_rows(filename, data):
+    for _, cells in read_rows(filename, data, encoding):
         return [str(c) for c in cells]
     return []

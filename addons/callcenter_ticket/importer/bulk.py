@@ -2,10 +2,8 @@
 
 Every new customer is written by this path, whatever the file's size,
 unless an ``ir.trigger`` watches the creation of customers, numbers,
-addresses or group members, or a model has a default kept in another
-table (a multi-value default such as an accounting module's), or the
-database is not PostgreSQL (it uses ``COPY``): then the
-import uses ``customer_import_write.create_customers`` (``create``), which
+addresses or group members, or the database is not PostgreSQL (it uses
+``COPY``): then the import uses ``write.create_customers`` (``create``), which
 runs them. Rows whose number belongs to an existing customer (updates)
 always go through ``write``: they are few.
 
@@ -20,7 +18,10 @@ compares both paths field by field):
   and what other modules compute from it (``phone_values``: with
   ``callcenter_cti``, ``phone_key`` and ``phone_tail``), each number
   parsed once, by the engine (see ``_Numbers``);
-* address and group membership as given.
+* address and group membership as given;
+* what other modules add to these models (``sale`` and ``stock`` add
+  multi-value defaults to parties): their defaults, written by
+  ``callcenter_base.importer.bulk`` as ``create`` writes them.
 
 Everything runs in the import's transaction: a failure rolls all back.
 """
@@ -30,10 +31,11 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-from . import bulk_create as bulk
-from .customer_import_access import may_edit_customers
-from .exceptions import CustomerReadOnlyError
-from .customer_import_write import (
+from trytond.modules.callcenter_base.importer import bulk
+
+from ..exceptions import CustomerReadOnlyError
+from ..party import may_edit_customers
+from .write import (
     ADDRESS_FIELDS, MECHANISMS, mechanism_values, party_values)
 
 BATCH = 5000  # rows per COPY round, and between two progress reports
@@ -47,8 +49,7 @@ def supported():
     Models = [pool.get(name) for name in MODELS]
     if backend.name != 'postgresql':  # COPY
         return False
-    return (not bulk.has_create_triggers(*Models)
-        and bulk.has_storable_defaults(*Models))
+    return not bulk.has_create_triggers(*Models)
 
 
 def create_customers(rows, progress=None, phones=None):

@@ -8,7 +8,7 @@ sheet's XML once, in C, and each cell costs a few look-ups; the
 workbook's shared strings and date styles still come from openpyxl's
 reader (without its worksheets), and values are converted as openpyxl converts them (numbers,
 dates by style, booleans, inline and shared strings), then by
-``import_reader.cell_value``. Requires lxml (ImportError otherwise).
+``reader.cell_value``. Requires lxml (ImportError otherwise).
 """
 import io
 
@@ -25,7 +25,7 @@ INLINE_TEXT = NS + 't'
 
 def read_rows(data):
     "Yield (row number, cells) of the first worksheet of the .xlsx data."
-    from .import_reader import ReadError
+    from .reader import ReadError
     try:
         reader, path = _open(data)
     except Exception as exception:
@@ -55,7 +55,7 @@ def _open(data):
 
 
 def _rows(source, convert):
-    from .import_reader import cell_value
+    from .reader import cell_value
     columns = {}
     number = 0
     for _, row in etree.iterparse(source, tag=ROW, huge_tree=True):

@@ -1,16 +1,18 @@
-"""The customer import engine: headers to targets, rows to checked values.
+"""The import engine: headers to fields, rows to checked values.
 
-Pure Python, so that it is unit-testable without a database. The models
-describe the targets (labels in English and Chinese, choices, kinds) and
-turn the collected :class:`RowError` into translated messages; the engine
-reads every row and gathers *all* errors before anything is written.
+Pure Python, so that it is unit-testable without a database. A target
+(``target.ImportTarget``) describes its fields (labels in English and
+Chinese, choices, kinds, length limits) and the models turn the collected
+:class:`RowError` into translated messages; the engine reads every row
+and gathers *all* errors before anything is written.
 """
 import dataclasses
 
-from .import_convert import CONVERTERS, ConversionError, fold, to_phone
-from .import_reader import ReadError, read_rows
+from .convert import CONVERTERS, ConversionError, fold, to_phone
+from .reader import ReadError, detect_encoding, read_rows
 
 HEADER_ROW = 1
+MAX_LENGTH = 1000  # characters of a text field without a limit of its own
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Target:
     labels: tuple = ()
     choices: tuple = ()  # ((value, (label, ...)), ...) for selections
     required: bool = False
+    max_length: int = MAX_LENGTH  # of text, in characters
 
     def matches(self, header):
         key = fold(header)
@@ -57,8 +60,11 @@ class RowError:
 class Result:
     rows: list = dataclasses.field(default_factory=list)  # [(row, values)]
     errors: list = dataclasses.field(default_factory=list)
-    ignored: list = dataclasses.field(default_factory=list)  # headers
+    # headers that match no field, and those the mapping skips
+    unmatched: list = dataclasses.field(default_factory=list)
+    ignored: list = dataclasses.field(default_factory=list)
     columns: list = dataclasses.field(default_factory=list)
+    encoding: str = None  # of a CSV file, as given or detected
     # E.164 -> international format of the numbers of valid rows
     phones: dict = dataclasses.field(default_factory=dict)
 
@@ -68,24 +74,30 @@ def error(row, column, reason, **params):
 
 
 def match_headers(headers, targets, mapping=None):
-    """The columns of ``headers`` and the headers left unmatched.
+    """The columns of ``headers``, the headers unmatched and those skipped.
 
     ``mapping`` maps folded headers to ``(target name, codes)`` and wins
-    over the labels; a header mapped to no target is ignored.
+    over the labels; a header it maps to no target is skipped on purpose.
+    A header that matches no field, or a field another column fills, is
+    unmatched.
     """
     by_name = {t.name: t for t in targets}
     mapping = mapping or {}
-    columns, ignored, taken = [], [], set()
+    columns, unmatched, skipped, taken = [], [], [], set()
     for index, header in enumerate(headers):
         header = str(header or '').strip()
+        if not header:
+            continue
+        if fold(header) in mapping and not mapping[fold(header)][0]:
+            skipped.append(header)
+            continue
         target, codes = _target_of(header, targets, by_name, mapping)
-        if not header or target is None or target.name in taken:
-            if header:
-                ignored.append(header)
+        if target is None or target.name in taken:
+            unmatched.append(header)
             continue
         taken.add(target.name)
         columns.append(Column(index, header, target, tuple(codes)))
-    return columns, ignored
+    return columns, unmatched, skipped
 
 
 def _target_of(header, targets, by_name, mapping):
@@ -102,8 +114,7 @@ def _target_of(header, targets, by_name, mapping):
 class Validator:
     "Checks every row against the columns, collecting all errors."
 
-    def __init__(self, columns, targets, region=None, unique=('phone',
-                'mobile')):
+    def __init__(self, columns, targets, region=None, unique=('phone',)):
         self.columns = columns
         self.targets = targets
         self.region = region
@@ -149,8 +160,8 @@ class Validator:
         return CONVERTERS[column.target.kind](cell, column.target)
 
     def check_unique(self, number, column, value):
-        "A phone number may appear only once in the file."
-        if column.target.kind != 'phone':
+        "A value of a unique kind (phone numbers) may appear only once."
+        if column.target.kind not in self.unique:
             return []
         first = self.seen.setdefault(value, number)
         if first != number:
@@ -160,18 +171,29 @@ class Validator:
 
 
 def validate(filename, data, targets, mapping=None, region=None,
-        progress=None, every=1000):
+        progress=None, every=1000, skip_unmatched=False, encoding=None,
+        unique=('phone',), headers=None):
     """Read and check the whole file; ``progress(rows_done)`` now and then.
 
-    Rows that are entirely empty are skipped.
+    Rows that are entirely empty are skipped. Headers that match no field
+    stop the check with one error each, unless ``skip_unmatched``.
+    ``unique``: the kinds of field whose values may appear once;
+    ``headers``: those of a file without a header row.
     """
     result = Result()
     try:
-        rows = read_rows(filename, data)
-        _, headers = next(rows, (HEADER_ROW, []))
-        result.columns, result.ignored = match_headers(
+        result.encoding = encoding or detect_encoding(filename, data)
+        rows = read_rows(filename, data, result.encoding)
+        if headers is None:
+            _, headers = next(rows, (HEADER_ROW, []))
+        result.columns, result.unmatched, result.ignored = match_headers(
             headers, targets, mapping)
-        validator = Validator(result.columns, targets, region=region)
+        if result.unmatched and not skip_unmatched:
+            result.errors.extend(error(HEADER_ROW, header, 'unmatched_column')
+                for header in result.unmatched)
+            return result
+        validator = Validator(
+            result.columns, targets, region=region, unique=unique)
         result.phones = validator.display
         result.errors.extend(validator.missing_columns())
         for count, (number, cells) in enumerate(rows, 1):

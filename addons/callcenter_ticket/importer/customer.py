@@ -1,14 +1,22 @@
-"""The customer fields an import column can fill, described for the engine.
+"""The customer import's target: the fields a column can fill, the hooks.
 
 Headers match the English label, the Chinese labels below or the field
-name; selections accept their value or their label in English or Chinese.
+name; selections accept their value, their label in English or Chinese,
+and the Chinese label without its "客户" (customer) suffix: 「VIP客户」,
+「VIP」 and 'vip' are the same level. Text fields have the length limits
+of ``MAX_LENGTHS`` (the others the engine's, 1,000 characters).
 """
 import json
 
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .import_engine import Target
+from trytond.modules.callcenter_base.importer.engine import Target, error
+from trytond.modules.callcenter_base.importer.target import ImportTarget
+
+from . import bulk, write
+from .write import ATTRIBUTE_PREFIX
 
 # name, kind, English label, Chinese labels
 FIXED = [
@@ -28,8 +36,10 @@ FIXED = [
     ('customer_group', 'selection', "Customer Group",
         ("客户组", "客户分组")),
     ]
+MAX_LENGTHS = {'name': 200, 'code': 50, 'street': 300, 'city': 100,
+    'postal_code': 20, 'email': 254}
+SUFFIX = "客户"
 PARTY_SELECTIONS = ('customer_level', 'service_level', 'source_channel')
-ATTRIBUTE_PREFIX = 'attribute:'
 ATTRIBUTE_KINDS = {
     'boolean': 'boolean', 'integer': 'integer', 'float': 'float',
     'numeric': 'numeric', 'date': 'date', 'datetime': 'datetime',
@@ -43,10 +53,62 @@ def target_selection():
         + [(ATTRIBUTE_PREFIX + a.name, a.string) for a in _attributes()])
 
 
+class CustomerTarget(ImportTarget):
+    "Customers (``party.party``) with numbers, address and group."
+
+    def __init__(self, job=None):
+        self.job = job
+
+    def fields(self):
+        return get_targets()
+
+    def region(self):
+        "The country of numbers without a country code (the settings')."
+        return Pool().get('callcenter.configuration').phone_region()
+
+    def existing(self, rows):
+        return write.find_duplicates(rows)
+
+    def check(self, rows, columns):
+        return code_conflicts(rows, columns)
+
+    def create(self, rows, progress, phones):
+        if bulk.supported():
+            return bulk.create_customers(rows, progress, phones)
+        return write.create_customers(rows, progress)
+
+    def update(self, rows, existing):
+        return write.update_customers(rows, existing)
+
+
+def code_conflicts(rows, columns):
+    "Codes of new customers used twice or by an existing customer."
+    Party = Pool().get('party.party')
+    header = next((c.header for c in columns
+            if c.target.name == 'code'), 'Code')
+    codes, errors = {}, []
+    for number, values in rows:
+        code = values.get('code')
+        if code and code in codes:
+            errors.append(error(number, header,
+                    'callcenter_ticket.msg_import_code_twice',
+                    value=code, other=codes[code]))
+        elif code:
+            codes[code] = number
+    for chunk in grouped_slice(sorted(codes), write.LOOKUP_BATCH):
+        for party in Party.search([('code', 'in', list(chunk))]):
+            errors.append(error(codes[party.code], header,
+                    'callcenter_ticket.msg_import_code_taken',
+                    value=party.code, party=party.rec_name))
+    return errors
+
+
 def get_targets():
     "The targets of the current company with their choices."
     targets = [Target(name, kind, (label, *zh),
-            choices=_choices(name), required=name == 'name')
+            choices=_choices(name), required=name == 'name',
+            **({'max_length': MAX_LENGTHS[name]}
+                if name in MAX_LENGTHS else {}))
         for name, kind, label, zh in FIXED]
     targets.extend(_attribute_target(a) for a in _attributes())
     return targets
@@ -92,6 +154,8 @@ def _selection_labels(name):
         for value, label in selection:
             if value:
                 labels.setdefault(value, []).append(label)
+                if label.endswith(SUFFIX) and label != SUFFIX:
+                    labels[value].append(label[:-len(SUFFIX)])
     return tuple((v, tuple(ls)) for v, ls in labels.items())
 
 

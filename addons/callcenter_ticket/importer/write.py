@@ -3,7 +3,7 @@
 Rows arrive already validated by the engine. Customers are created with
 one ``create`` per model and batch (parties, then their contact
 mechanisms, addresses and group memberships) rather than nested creates.
-This is the reference the bulk path (``customer_import_bulk``) is tested
+This is the reference the bulk path (``bulk``) is tested
 against, and its fallback (about 90 rows/s); updates always come here.
 """
 from sql import Literal
@@ -14,7 +14,7 @@ from trytond.transaction import Transaction
 from trytond.tools.email_ import normalize_email
 from trytond.tools import grouped_slice
 
-from .customer_import_target import ATTRIBUTE_PREFIX
+ATTRIBUTE_PREFIX = 'attribute:'
 
 PARTY_FIELDS = ('name', 'code', 'customer_level', 'service_level',
     'source_channel')

@@ -1,0 +1,1 @@
+"The customer import's target: its fields, and how customers are written."
