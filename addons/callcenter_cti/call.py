@@ -5,7 +5,7 @@ from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.rpc import RPC
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from . import phone
 from .agent import publish
@@ -189,10 +189,13 @@ class Call(CallEventMixin, ModelSQL, ModelView):
 
     @classmethod
     def get_recent_calls(cls, calls, name):
-        "The last calls of the same customer (or number), this one excluded."
-        return {c.id: [r.id for r in cls.search(
-                        c._recent_calls_domain(), limit=RECENT_CALLS)]
-            for c in calls}
+        """The last calls of the same customer (or number), this one
+        excluded, among those the user may read: a customer served by
+        other agents brings no call the panel cannot show."""
+        with check_access():
+            return {c.id: [r.id for r in cls.search(
+                            c._recent_calls_domain(), limit=RECENT_CALLS)]
+                for c in calls}
 
     def _recent_calls_domain(self):
         if self.party:
