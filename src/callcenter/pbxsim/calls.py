@@ -45,6 +45,8 @@ class Request:
     #: Dialplan context of a Redirect or an Originate.
     context: str = ''
     action_id: str = ''
+    #: ``CallerID`` of an Originate (``"Name" <number>``).
+    caller_id: str = ''
 
 
 @dataclass
