@@ -157,8 +157,7 @@ class _Batch:
         for event in events:
             uniqueid = event.get('uniqueid')
             if uniqueid in self.legs:
-                linkedid = (event.get('linkedid')
-                    or self.legs[uniqueid].call.linkedid)
+                linkedid = _linkedid(event, self.legs[uniqueid])
             elif uniqueid in planned:
                 linkedid = event.get('linkedid') or planned[uniqueid][0]
             else:
@@ -220,6 +219,14 @@ def _not_before(at, *times):
 def _event_time(event):
     "The event's time, or now when it has none."
     return parse_time(event.get('time')) or dt.datetime.now()
+
+
+def _linkedid(event, leg):
+    """The call of an event of an existing leg: the leg's own, unless the
+    event ``join`` s another call (a conference room)."""
+    if event.get('join'):
+        return event.get('linkedid') or leg.call.linkedid
+    return leg.call.linkedid
 
 
 def _interface(event):
@@ -410,8 +417,8 @@ class CallEventMixin:
     def _get_call_leg(cls, batch, event, at):
         uniqueid = event.get('uniqueid')
         leg = cls._get_leg(batch, uniqueid) if uniqueid else None
-        linkedid = (event.get('linkedid')
-            or (leg.call.linkedid if leg else None) or uniqueid)
+        linkedid = (_linkedid(event, leg) if leg
+            else event.get('linkedid') or uniqueid)
         if not linkedid:
             return None, None
         call = cls._get_call(batch, linkedid)
@@ -423,13 +430,18 @@ class CallEventMixin:
 
     @classmethod
     def _move_leg(cls, batch, leg, call):
-        """A channel joined another call's bridge (a ConfBridge room) and
-        took its Linkedid: its leg moves there, and the call the channel
-        started alone (an Originate into the room) goes if left empty."""
+        """A channel joined another call's ConfBridge room: its leg moves
+        there (for good: its own events keep its first Linkedid), and the
+        call the channel started alone (an Originate into the room) goes
+        if left empty."""
         Leg = Pool().get('callcenter.call.leg')
         old = leg.call
         leg.call = call
         leg.save()
+        if leg in batch.call_legs.get(old.id, []):
+            batch.call_legs[old.id].remove(leg)
+        if call.id in batch.call_legs:
+            batch.call_legs[call.id].append(leg)
         if old.state != 'ended' and not Leg.search(
                 [('call', '=', old.id)], limit=1):
             batch.calls.pop(old.linkedid, None)

@@ -19,9 +19,14 @@ Channel conventions:
   agent's phone) has no callee yet: it comes with the ``DialBegin`` of
   that channel. Channels in a trunk context (``from-trunk``, ``from-pstn``,
   ``incoming``) are inbound and name their trunk.
+* ``ConfbridgeJoin`` of a room named after a Linkedid (the phone bar's
+  conference) is reported on that call with ``join``: joining a ConfBridge
+  does not change a channel's Linkedid in Asterisk 22 (seen on a real
+  server), so the originated third agent's leg would stay a call of its own.
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, Iterable
 
@@ -45,6 +50,8 @@ _STATES = {'5': 'ringing', '6': 'answered'}
 _TRUNK_CONTEXTS = ('from-trunk', 'from-pstn', 'from-external', 'incoming')
 _UNKNOWN = {'', '<unknown>', '<null>'}
 _LOGGED_OUT, _NOT_INUSE = {'4', '5'}, '1'   # invalid, unavailable; free
+#: A room named after a Linkedid (``1700000000.42``), as conferences are.
+_ROOM = re.compile(r'\d+\.\d+')
 
 
 def _value(message: Message, key: str) -> str | None:
@@ -190,6 +197,18 @@ def _newexten(message: Message) -> list[Event]:
     return [{**e, 'mailbox': mailbox} for e in _simple('voicemail')(message)]
 
 
+def _conference_join(message: Message) -> list[Event]:
+    """A member in a ConfBridge room. Joining does not change the
+    channel's Linkedid (Asterisk 22); the phone bar names the room after
+    the call's Linkedid, so the member's leg ``join`` s that call."""
+    events = _leg_only('bridged')(message)
+    room = _value(message, 'Conference') or ''
+    if _ROOM.fullmatch(room):
+        for event in events:
+            event.update(linkedid=room, join=True)
+    return events
+
+
 def _blind_transfer(message: Message) -> list[Event]:
     target = message.get('Extension')
     return [{**e, 'target': target}
@@ -215,9 +234,7 @@ CALL_EVENTS = {
     # The customer redirected to MusicOnHold() by the phone bar's Hold.
     'musiconholdstart': _leg_only('hold'),
     'musiconholdstop': _leg_only('unhold'),
-    # A ConfBridge member is in the call's room (its Linkedid now the
-    # call's, as the bridge propagates it).
-    'confbridgejoin': _leg_only('bridged'),
+    'confbridgejoin': _conference_join,
     'hangup': _hangup,
     'queuecallerjoin': _simple('queue_join', queue='Queue'),
     'queuecallerleave': _simple('queue_leave', queue='Queue'),
