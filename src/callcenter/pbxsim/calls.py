@@ -181,6 +181,12 @@ class Call:
         self.dial_end(caller, leg, 'ANSWER')
         self._agent_status(leg.outer.agent, INUSE)
 
+    def in_use(self, channel: Channel) -> None:
+        """The device of an agent's channel answered outside a Dial (an
+        Originate): ``QueueMemberStatus`` in use, paused or not, as
+        Asterisk reports any device state change of a member."""
+        self._agent_status(channel.agent, INUSE)
+
     def dial_end(self, caller: Channel | None, leg: Leg, status: str) -> None:
         self.emit('DialEnd', 'call', self._pair(caller, leg)
             + [('DialStatus', status)])
