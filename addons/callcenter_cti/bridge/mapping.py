@@ -50,6 +50,8 @@ _STATES = {'5': 'ringing', '6': 'answered'}
 _TRUNK_CONTEXTS = ('from-trunk', 'from-pstn', 'from-external', 'incoming')
 _UNKNOWN = {'', '<unknown>', '<null>'}
 _LOGGED_OUT, _NOT_INUSE = {'4', '5'}, '1'   # invalid, unavailable; free
+#: In use, busy, ringing, ringing in use, on hold: on a call, paused or not.
+_ON_A_CALL = {'2', '3', '6', '7', '8'}
 #: A room named after a Linkedid (``1700000000.42``), as conferences are.
 _ROOM = re.compile(r'\d+\.\d+')
 
@@ -266,6 +268,10 @@ def _member_state(message: Message) -> Event | None:
             'queue': message.get('Queue'), 'time': _time(message)}
     paused = message.get('Paused') == '1'
     status = message.get('Status') or ''
+    if status in _ON_A_CALL and message.name.lower() != 'queuememberpause':
+        # Ringing and on call come with the call events, which also pop;
+        # a paused agent who dials out is on a call, not "not ready".
+        return None
     if paused:
         reason = (message.get('PausedReason') or message.get('Reason')
             or None)
