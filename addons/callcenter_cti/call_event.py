@@ -313,6 +313,24 @@ class CallEventMixin:
         return changed
 
     @classmethod
+    def apply_queue_members(cls, server_id, interfaces, time=None):
+        """The interfaces in a queue after a resync (``QueueStatus``): the
+        server's agents in none are logged out (they left their queues
+        while the bridge did not listen). Agents on a call are left to
+        their call events."""
+        Agent = Pool().get('callcenter.agent')
+        cls._check_bridge_access()
+        with Transaction().set_context(_check_access=False):
+            agents = Agent.search([
+                    ('server', '=', int(server_id)),
+                    ('interface', 'not in', sorted(interfaces)),
+                    ('state', 'not in', ['logged_out', *AGENT_BUSY]),
+                    ])
+        return cls.apply_agent_states(server_id, [
+                {'interface': a.interface, 'state': 'logged_out',
+                    'time': time} for a in agents])
+
+    @classmethod
     def _register_events(cls, batch, events, flush=True):
         touched = []
         events = cls._handled(events)
