@@ -27,6 +27,7 @@ DISPOSITIONS = [
     ('voicemail', "Voicemail"),
     ('failed', "Failed"),
     ('busy', "Busy"),
+    ('supervision', "Supervision"),
     ]
 HANDLINGS = [
     (None, ""),

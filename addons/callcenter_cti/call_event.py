@@ -540,7 +540,7 @@ class CallEventMixin:
         "Internal between agents, outbound from an agent, else inbound."
         Agent = Pool().get('callcenter.agent')
         if not leg.agent:
-            return 'inbound'
+            return 'internal' if event.get('internal') else 'inbound'
         callee = event.get('callee')
         if callee and Agent.search([
                     ('server', '=', batch.server_id),
@@ -719,6 +719,14 @@ class CallEventMixin:
         if name and value not in (None, '') and getattr(call, name) != value:
             setattr(call, name, value)
             batch.touch(call)
+
+    @classmethod
+    def _event_supervision(cls, batch, call, leg, event, at):
+        """A supervisor listens to another call (ChanSpy): the session is
+        internal supervision, never a call to handle or call back."""
+        call.direction, call.disposition = 'internal', 'supervision'
+        call.handling = None
+        batch.touch(call)
 
     @classmethod
     def _event_transfer(cls, batch, call, leg, event, at):

@@ -18,7 +18,11 @@ Channel conventions:
 * A channel whose ``Exten`` is its own extension (an ``Originate`` of the
   agent's phone) has no callee yet: it comes with the ``DialBegin`` of
   that channel. Channels in a trunk context (``from-trunk``, ``from-pstn``,
-  ``incoming``) are inbound and name their trunk.
+  ``incoming``) are inbound and name their trunk; channels in the agents'
+  own context (``agents``, ``from-internal``) are ``internal`` (an origin
+  without an agent is then an internal call, not an inbound one).
+* ``ChanSpyStart`` is ``supervision`` of the spying channel's call (a
+  supervisor listening), not a call of its own.
 * ``ConfbridgeJoin`` of a room named after a Linkedid (the phone bar's
   conference) is reported on that call with ``join``: joining a ConfBridge
   does not change a channel's Linkedid in Asterisk 22 (seen on a real
@@ -48,6 +52,8 @@ VARIABLES = {
 #: ``Newstate`` ChannelState → our kind (4 Ring is the caller's side).
 _STATES = {'5': 'ringing', '6': 'answered'}
 _TRUNK_CONTEXTS = ('from-trunk', 'from-pstn', 'from-external', 'incoming')
+#: The agents' phones' own dialplan (ours, FreePBX's): not from outside.
+_AGENT_CONTEXTS = ('agents', 'from-internal')
 _UNKNOWN = {'', '<unknown>', '<null>'}
 _LOGGED_OUT, _NOT_INUSE = {'4', '5'}, '1'   # invalid, unavailable; free
 #: In use, busy, ringing, ringing in use, on hold: on a call, paused or not.
@@ -121,6 +127,8 @@ def _channel_created(message: Message, callee_from_exten: bool = True,
         event['direction'] = 'inbound'
         if not interface.startswith('Local/'):
             event['trunk'] = _extension(interface)
+    elif context in _AGENT_CONTEXTS:
+        event['internal'] = True
     return [event]
 
 
@@ -249,6 +257,8 @@ CALL_EVENTS = {
     'blindtransfer': _blind_transfer,
     'attendedtransfer': _attended_transfer,
     'mixmonitorstart': _simple('recording'),
+    # A supervisor's ChanSpy (no capture: Asterisk 22's event reference).
+    'chanspystart': _simple('supervision', 'Spyer', spied='SpyeeLinkedid'),
     }
 
 
