@@ -9,7 +9,8 @@ from trytond.transaction import Transaction, check_access
 
 from . import phone
 from .agent import publish
-from .call_event import CallEventMixin, batch_matches
+from .call_event import CallEventMixin
+from .call_event_batch import batch_matches
 from .pop_card import card_values
 from .exceptions import CallNumberError
 
