@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from test_bridge import Db, bridged, ended, until
+from test_bridge import Db, bridged, ended, paused, until
 from pbxhelpers import run
 
 
@@ -28,12 +28,7 @@ def test_paused_agent_talks_on_call(suite: Any, tmp_path: Path) -> None:
     ready" """
     async def scenario() -> None:
         async with bridged(suite, tmp_path) as (db, sim):
-            agent = db.agent('agent2')
-            db.execute("UPDATE callcenter_agent SET state_since = NULL"
-                " WHERE id = %s", agent)
-            assert sim.pause('agent2', paused=True, reason='Outbound')
-            await until(lambda: _state(db, agent) == (
-                    'not_ready', 'Outbound'))
+            agent = await paused(db, sim, 'agent2', 'Outbound')
             last = db.one("SELECT max(id) FROM callcenter_agent_state"
                 " WHERE agent = %s", agent)[0]
             call = await sim.scenario('click_to_dial', agent='agent2',
