@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
@@ -27,6 +28,19 @@ POPS = [
 #: Bus channel of every agent's state, for the phone bar's directory. It is
 #: not a user channel, so it carries no caller data: ids, extensions, states.
 DIRECTORY_CHANNEL = 'callcenter.agent_states'
+_EPOCH = dt.datetime(1970, 1, 1)
+#: Tie-break of the state messages of one process, always increasing.
+_TIE_BREAK = itertools.count(1)
+
+
+def state_order(since, tie_break=None):
+    """The ``seq`` of a state message: ``[µs since the epoch of since,
+    tie-break]``, compared in that order. The bus delivers the messages of
+    one commit in any order (wrap-up and ready of one batch): a phone bar
+    keeps the state of the highest ``seq`` it has seen."""
+    micros = (since - _EPOCH) // dt.timedelta(microseconds=1) if since else 0
+    return [micros,
+        next(_TIE_BREAK) if tie_break is None else tie_break]
 
 
 class Agent(DeactivableMixin, ModelSQL, ModelView):
@@ -170,6 +184,7 @@ class Agent(DeactivableMixin, ModelSQL, ModelView):
             'state': self.state,
             'reason': self.state_reason,
             'since': self.state_since.isoformat(),
+            'seq': state_order(self.state_since),
             }
 
 

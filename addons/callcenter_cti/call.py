@@ -7,9 +7,10 @@ from trytond.pyson import Bool, Eval, If
 from trytond.rpc import RPC
 from trytond.modules.callcenter_base import phone
 from trytond.modules.callcenter_base.notify import publish
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
-from .call_event import CallEventMixin, batch_matches
+from .call_event import CallEventMixin
+from .call_event_batch import batch_matches
 from .pop_card import card_values
 from .exceptions import CallNumberError
 
@@ -27,6 +28,7 @@ DISPOSITIONS = [
     ('voicemail', "Voicemail"),
     ('failed', "Failed"),
     ('busy', "Busy"),
+    ('supervision', "Supervision"),
     ]
 HANDLINGS = [
     (None, ""),
@@ -189,10 +191,13 @@ class Call(CallEventMixin, ModelSQL, ModelView):
 
     @classmethod
     def get_recent_calls(cls, calls, name):
-        "The last calls of the same customer (or number), this one excluded."
-        return {c.id: [r.id for r in cls.search(
-                        c._recent_calls_domain(), limit=RECENT_CALLS)]
-            for c in calls}
+        """The last calls of the same customer (or number), this one
+        excluded, among those the user may read: a customer served by
+        other agents brings no call the panel cannot show."""
+        with check_access():
+            return {c.id: [r.id for r in cls.search(
+                            c._recent_calls_domain(), limit=RECENT_CALLS)]
+                for c in calls}
 
     def _recent_calls_domain(self):
         if self.party:

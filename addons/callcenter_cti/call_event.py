@@ -7,7 +7,6 @@ replay after a reconnect creates nothing and moves nothing.
 """
 import base64
 import contextlib
-import contextvars
 import datetime as dt
 import logging
 import os
@@ -16,10 +15,11 @@ from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .agent import publish
-from .agent_pending import PendingStates
+from trytond.modules.callcenter_base.notify import publish
+from .call_event_batch import (
+    EventBatch, leg_linkedid, shared_batch, sharing)
 from .exceptions import BridgeAccessError
-from .times import parse_time
+from .times import event_time, parse_time
 
 logger = logging.getLogger(__name__)
 
@@ -32,170 +32,6 @@ VARIABLES = {
     'trunk': 'trunk',
     }
 AGENT_BUSY = {'ringing', 'on_call', 'on_hold'}
-_SHARED_BATCH = contextvars.ContextVar('callcenter_event_batch', default=None)
-
-
-def batch_matches():
-    """Number → matching customer ids of the bridge transaction in course
-    (None outside one)."""
-    batch = _SHARED_BATCH.get()
-    return batch.matches if batch is not None else None
-
-
-class _Batch:
-    """The records one call of an entry point (or one transaction of the
-    bridge) has already read, and those it changed: a call's dozen events
-    are saved in one write per record when the batch is flushed, not one
-    write per event, and agent state changes are written once per agent
-    (see :mod:`.agent_pending`)."""
-
-    def __init__(self, server_id):
-        self.server_id = server_id
-        self.calls = {}
-        self.legs = {}
-        #: call id → its legs (batch copies), for the calls read in bulk
-        self.call_legs = {}
-        #: linkedids and uniqueids looked up and not found
-        self.absent = set()
-        self.agents = {}
-        self.agents_by_id = {}
-        self.dirty = {}
-        #: number → customer ids (see ``Call.match_number``)
-        self.matches = {}
-        #: calls ended since the last flush, whose recordings to load
-        self.closed = []
-        self.states = PendingStates()
-
-    def touch(self, record):
-        "Remember ``record`` to be saved at the next flush."
-        self.dirty.setdefault(record.__name__, {})[id(record)] = record
-
-    def forget(self, record):
-        "Do not save ``record`` (deleted) at the next flush."
-        records = self.dirty.get(record.__name__, {})
-        for key in [k for k, r in records.items() if r.id == record.id]:
-            del records[key]
-
-    def flush(self):
-        "Save the changed records, one ``save`` per model."
-        pool = Pool()
-        dirty, self.dirty = self.dirty, {}
-        for name, records in dirty.items():
-            pool.get(name).save(list(records.values()))
-        closed, self.closed = self.closed, []
-        if closed:
-            pool.get('callcenter.call').load_recordings(closed)
-        self.states.flush()
-
-    def agent(self, interface):
-        "The agent of the interface on this server (None when none)."
-        if interface not in self.agents:
-            self.load_agents([interface])
-        return self.agents.get(interface)
-
-    def load_agents(self, interfaces):
-        "Read the agents of the interfaces not read yet, in one search."
-        missing = {i for i in interfaces if i and i not in self.agents}
-        if not missing:
-            return
-        Agent = Pool().get('callcenter.agent')
-        found = Agent.by_interface(self.server_id, missing)
-        for interface in missing:
-            self.agents[interface] = self.same(found.get(interface))
-
-    def same(self, agent):
-        """The batch's own copy of ``agent`` (read through a leg or a
-        call), whose state may hold changes not written yet."""
-        if agent is None:
-            return None
-        return self.agents_by_id.setdefault(agent.id, agent)
-
-    def prefetch(self, events):
-        """Read the legs, calls and agents of ``events`` in one search each
-        instead of one per event."""
-        pool = Pool()
-        Call = pool.get('callcenter.call')
-        Leg = pool.get('callcenter.call.leg')
-        uniqueids = {e['uniqueid'] for e in events if e.get('uniqueid')}
-        linkedids = {e.get('linkedid') or e.get('uniqueid') for e in events}
-        uniqueids -= self.legs.keys() | self.absent
-        linkedids -= self.calls.keys() | self.absent | {None}
-        self.load_agents({_interface(e) for e in events})
-        if not uniqueids and not linkedids:
-            return
-        legs = Leg.search([
-                ('server', '=', self.server_id),
-                ('uniqueid', 'in', sorted(uniqueids)),
-                ]) if uniqueids else []
-        for leg in legs:
-            self.legs[leg.uniqueid] = leg
-        linkedids |= {leg.call.linkedid for leg in legs}
-        linkedids -= self.calls.keys()
-        calls = Call.search([
-                ('server', '=', self.server_id),
-                ('linkedid', 'in', sorted(linkedids)),
-                ]) if linkedids else []
-        for call in calls:
-            self.calls[call.linkedid] = call
-            self.call_legs[call.id] = []
-        if calls:
-            for leg in Leg.search([('call', 'in', [c.id for c in calls])]):
-                leg = self.legs.setdefault(leg.uniqueid, leg)
-                self.call_legs[leg.call.id].append(leg)
-        self.absent |= (uniqueids - self.legs.keys()) | (
-            linkedids - self.calls.keys())
-        self.create_missing(events)
-
-    def create_missing(self, events):
-        """Create the calls and legs ``events`` need that do not exist, one
-        ``create`` per model: the calls and legs ``_get_call_leg`` would
-        create one by one."""
-        pool = Pool()
-        Call = pool.get('callcenter.call')
-        Leg = pool.get('callcenter.call.leg')
-        planned, linkedids = {}, []
-        for event in events:
-            uniqueid = event.get('uniqueid')
-            if uniqueid in self.legs:
-                linkedid = (event.get('linkedid')
-                    or self.legs[uniqueid].call.linkedid)
-            elif uniqueid in planned:
-                linkedid = event.get('linkedid') or planned[uniqueid][0]
-            else:
-                linkedid = event.get('linkedid') or uniqueid
-                if uniqueid:
-                    planned[uniqueid] = (linkedid, event)
-            if linkedid and linkedid not in self.calls:
-                linkedids.append(linkedid)
-        linkedids = list(dict.fromkeys(linkedids))
-        if linkedids:
-            for call in Call.create([{'server': self.server_id,
-                            'linkedid': l} for l in linkedids]):
-                self.calls[call.linkedid] = call
-                self.call_legs[call.id] = []
-                self.absent.discard(call.linkedid)
-        if planned:
-            values = [self.leg_values(self.calls[linkedid], event)
-                for linkedid, event in planned.values()]
-            legs = Leg.create(values)
-            for (linkedid, _), leg in zip(planned.values(), legs):
-                self.add_leg(self.calls[linkedid], leg)
-
-    def leg_values(self, call, event):
-        "The values of a new leg of ``call`` first seen in ``event``."
-        interface = _interface(event)
-        return {'call': call.id, 'server': self.server_id,
-            'uniqueid': event['uniqueid'], 'channel': event.get('channel'),
-            'interface': interface,
-            'agent': getattr(self.agent(interface), 'id', None),
-            'caller': event.get('caller'), 'callee': event.get('callee'),
-            'created_at': _event_time(event)}
-
-    def add_leg(self, call, leg):
-        self.legs[leg.uniqueid] = leg
-        self.absent.discard(leg.uniqueid)
-        if call.id in self.call_legs:
-            self.call_legs[call.id].append(leg)
 
 
 def _fill(record, values):
@@ -217,19 +53,6 @@ def _not_before(at, *times):
     return max([at, *(t for t in times if t is not None)])
 
 
-def _event_time(event):
-    "The event's time, or now when it has none."
-    return parse_time(event.get('time')) or dt.datetime.now()
-
-
-def _interface(event):
-    "The device of the event's channel: PJSIP/1001 for PJSIP/1001-0000002a."
-    if event.get('interface'):
-        return event['interface']
-    channel = event.get('channel') or ''
-    return channel.rsplit('-', 1)[0] if '-' in channel else channel or None
-
-
 class CallEventMixin:
     __slots__ = ()
 
@@ -242,7 +65,7 @@ class CallEventMixin:
         cls._check_bridge_access()
         with Transaction().set_context(_check_access=False):
             batch = cls._batch(server_id)
-            shared = batch is _SHARED_BATCH.get()
+            shared = batch is shared_batch()
             with batch.states.deferred():
                 return cls._register_events(batch, events, flush=not shared)
 
@@ -252,14 +75,11 @@ class CallEventMixin:
         """Share the calls and legs read by the ``register_events`` called
         inside (one transaction of the bridge) instead of reading them again
         for every run of events between agent state changes."""
-        batch = _Batch(int(server_id))
-        token = _SHARED_BATCH.set(batch)
-        try:
+        batch = EventBatch(int(server_id))
+        with sharing(batch):
             yield
             with batch.states.deferred():
                 batch.flush()
-        finally:
-            _SHARED_BATCH.reset(token)
 
     @classmethod
     def prepare_events(cls, server_id, events):
@@ -279,9 +99,9 @@ class CallEventMixin:
 
     @classmethod
     def _batch(cls, server_id):
-        batch = _SHARED_BATCH.get()
+        batch = shared_batch()
         if batch is None or batch.server_id != int(server_id):
-            return _Batch(int(server_id))
+            return EventBatch(int(server_id))
         return batch
 
     @classmethod
@@ -301,9 +121,27 @@ class CallEventMixin:
                         change['state'], change.get('reason'),
                         parse_time(change.get('time'))):
                     changed.append(agent.id)
-            if batch is not _SHARED_BATCH.get():
+            if batch is not shared_batch():
                 batch.flush()
         return changed
+
+    @classmethod
+    def apply_queue_members(cls, server_id, interfaces, time=None):
+        """The interfaces in a queue after a resync (``QueueStatus``): the
+        server's agents in none are logged out (they left their queues
+        while the bridge did not listen). Agents on a call are left to
+        their call events."""
+        Agent = Pool().get('callcenter.agent')
+        cls._check_bridge_access()
+        with Transaction().set_context(_check_access=False):
+            agents = Agent.search([
+                    ('server', '=', int(server_id)),
+                    ('interface', 'not in', sorted(interfaces)),
+                    ('state', 'not in', ['logged_out', *AGENT_BUSY]),
+                    ])
+        return cls.apply_agent_states(server_id, [
+                {'interface': a.interface, 'state': 'logged_out',
+                    'time': time} for a in agents])
 
     @classmethod
     def _register_events(cls, batch, events, flush=True):
@@ -315,7 +153,7 @@ class CallEventMixin:
             if handler is None:
                 logger.debug("skip event %r", event)
                 continue
-            at = _event_time(event)
+            at = event_time(event)
             call, leg = cls._get_call_leg(batch, event, at)
             if call is None:
                 logger.debug("skip event without call %r", event)
@@ -337,13 +175,13 @@ class CallEventMixin:
         """
         cls._check_bridge_access()
         at = parse_time(time) or dt.datetime.now()
-        shared = _SHARED_BATCH.get()
+        shared = shared_batch()
         if shared is not None:      # calls closed below would be stale there
             with shared.states.deferred():
                 shared.flush()
             shared.__init__(shared.server_id)
         with Transaction().set_context(_check_access=False):
-            batch = _Batch(int(server_id))
+            batch = EventBatch(int(server_id))
             with batch.states.deferred():
                 cls._register_events(
                     batch, list(cls._snapshot_events(channels, at)))
@@ -410,8 +248,8 @@ class CallEventMixin:
     def _get_call_leg(cls, batch, event, at):
         uniqueid = event.get('uniqueid')
         leg = cls._get_leg(batch, uniqueid) if uniqueid else None
-        linkedid = (event.get('linkedid')
-            or (leg.call.linkedid if leg else None) or uniqueid)
+        linkedid = (leg_linkedid(event, leg) if leg
+            else event.get('linkedid') or uniqueid)
         if not linkedid:
             return None, None
         call = cls._get_call(batch, linkedid)
@@ -423,13 +261,18 @@ class CallEventMixin:
 
     @classmethod
     def _move_leg(cls, batch, leg, call):
-        """A channel joined another call's bridge (a ConfBridge room) and
-        took its Linkedid: its leg moves there, and the call the channel
-        started alone (an Originate into the room) goes if left empty."""
+        """A channel joined another call's ConfBridge room: its leg moves
+        there (for good: its own events keep its first Linkedid), and the
+        call the channel started alone (an Originate into the room) goes
+        if left empty."""
         Leg = Pool().get('callcenter.call.leg')
         old = leg.call
         leg.call = call
         leg.save()
+        if leg in batch.call_legs.get(old.id, []):
+            batch.call_legs[old.id].remove(leg)
+        if call.id in batch.call_legs:
+            batch.call_legs[call.id].append(leg)
         if old.state != 'ended' and not Leg.search(
                 [('call', '=', old.id)], limit=1):
             batch.calls.pop(old.linkedid, None)
@@ -469,7 +312,7 @@ class CallEventMixin:
     def _create_leg(cls, batch, call, event, at):
         pool = Pool()
         Leg = pool.get('callcenter.call.leg')
-        interface = _interface(event)
+        interface = event.get('interface')
         agent = batch.agent(interface)
         leg = Leg(call=call, server=batch.server_id,
             uniqueid=event['uniqueid'], channel=event.get('channel'),
@@ -510,7 +353,7 @@ class CallEventMixin:
         "Internal between agents, outbound from an agent, else inbound."
         Agent = Pool().get('callcenter.agent')
         if not leg.agent:
-            return 'inbound'
+            return 'internal' if event.get('internal') else 'inbound'
         callee = event.get('callee')
         if callee and Agent.search([
                     ('server', '=', batch.server_id),
@@ -689,6 +532,14 @@ class CallEventMixin:
         if name and value not in (None, '') and getattr(call, name) != value:
             setattr(call, name, value)
             batch.touch(call)
+
+    @classmethod
+    def _event_supervision(cls, batch, call, leg, event, at):
+        """A supervisor listens to another call (ChanSpy): the session is
+        internal supervision, never a call to handle or call back."""
+        call.direction, call.disposition = 'internal', 'supervision'
+        call.handling = None
+        batch.touch(call)
 
     @classmethod
     def _event_transfer(cls, batch, call, leg, event, at):

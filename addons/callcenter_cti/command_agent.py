@@ -11,6 +11,7 @@ from trytond.rpc import RPC
 from trytond.modules.callcenter_base import phone
 from trytond.transaction import Transaction
 
+from .agent import state_order
 from .exceptions import CommandAccessError, CommandError
 
 #: Labels of the phone bar, translated as ``msg_bar_<key>`` messages.
@@ -75,6 +76,7 @@ class Agent(metaclass=PoolMeta):
             'state': self.state, 'reason': self.state_reason,
             'since': self.state_since.isoformat() + 'Z'
             if self.state_since else None,
+            'seq': state_order(self.state_since, 0),
             'teams': [{'id': t.id, 'name': t.name} for t in self.user.teams],
             'queues': [{'id': q.id, 'name': q.name} for q in self.queues],
             }

@@ -23,3 +23,8 @@ def parse_time(value):
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
     return moment
+
+
+def event_time(event):
+    "The time of a bridge event, or now when it has none."
+    return parse_time(event.get('time')) or dt.datetime.now()

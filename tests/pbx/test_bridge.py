@@ -317,18 +317,24 @@ def test_wrong_secret(suite: Any, tmp_path: Path) -> None:
     run(scenario(), 60)
 
 
+async def paused(db: Db, sim: Simulator, login: str, reason: str) -> int:
+    "The PBX pauses agent ``login`` with ``reason``: shown not ready."
+    agent = db.agent(login)
+    # Earlier simulated calls ran on the simulator's fast clock, ahead of
+    # the wall clock that stamps this pause.
+    db.execute("UPDATE callcenter_agent SET state_since = NULL"
+        " WHERE id = %s", agent)
+    assert sim.pause(login, paused=True, reason=reason)
+    await until(lambda: db.one("SELECT state = 'not_ready' AND "
+        "state_reason = %s FROM callcenter_agent WHERE id = %s",
+        reason, agent)[0])
+    return agent
+
+
 def test_pause_with_reason(suite: Any, tmp_path: Path) -> None:
     async def scenario() -> None:
         async with bridged(suite, tmp_path) as (db, sim):
-            agent = db.agent('agent2')
-            # Earlier simulated calls ran on the simulator's fast clock,
-            # ahead of the wall clock that stamps this pause.
-            db.execute("UPDATE callcenter_agent SET state_since = NULL"
-                " WHERE id = %s", agent)
-            assert sim.pause('agent2', paused=True, reason='lunch')
-            await until(lambda: db.one("SELECT state = 'not_ready' AND "
-                "state_reason = 'lunch' FROM callcenter_agent WHERE id = %s",
-                agent)[0])
+            agent = await paused(db, sim, 'agent2', 'lunch')
             assert db.one("SELECT count(*) FROM callcenter_agent_state WHERE"
                 " agent = %s AND state = 'not_ready' AND reason = 'lunch'"
                 " AND \"end\" IS NULL", agent)[0] == 1

@@ -125,8 +125,9 @@ def test_hangup_on_hold_closes_call_once(suite: Any, tmp_path: Path) -> None:
 
 
 def test_conference_third_agent_on_call(suite: Any, tmp_path: Path) -> None:
-    """Conference with a picked agent: their leg is on the same call, on
-    call; the call ends once when the last member leaves"""
+    """Conference with a picked agent: their leg is on the same call (whose
+    caller stays the customer), on call; the call stays open while the
+    third agent is alone in the room and ends once when they leave"""
     async def scenario() -> None:
         async with commanded(suite, tmp_path) as (db, sim):
             agent1, agent3 = db.agent('agent1'), db.agent('agent3')
@@ -143,9 +144,7 @@ def test_conference_third_agent_on_call(suite: Any, tmp_path: Path) -> None:
                 row['id'], agent3)[0] == 1)
             assert db.one("SELECT count(*) FROM callcenter_call WHERE"
                 " server = %s", db.server_id)[0] == 1
-            for channel in list(sim.pbx.channels):
-                sim.call_of(channel).request(  # type: ignore[union-attr]
-                    _hangup(channel))
+            await _leave_room_last(db, sim, 'PJSIP/1003-')
             await call.finished.wait()
             row = await ended(db, call.linkedid)
             assert row['disposition'] == 'answered'
@@ -155,6 +154,22 @@ def test_conference_third_agent_on_call(suite: Any, tmp_path: Path) -> None:
                 " call = %s AND hangup_at IS NOT NULL", row['id'])[0] == 3
             await until(lambda: _state(db, agent3) in ('wrap_up', 'ready'))
     run(scenario(), 90)
+
+
+async def _leave_room_last(db: Db, sim: Any, last: str) -> None:
+    """Everyone but the channel named ``last…`` hangs up first: the call
+    stays open, its caller the customer; then that channel hangs up."""
+    linkedid = sim.calls[0].linkedid
+    stays = next(c for c in sim.pbx.channels if c.startswith(last))
+    for channel in [c for c in sim.pbx.channels if c != stays]:
+        sim.call_of(channel).request(_hangup(channel))
+        await until(lambda: db.one("SELECT hangup_at IS NOT NULL FROM"
+            " callcenter_call_leg WHERE server = %s AND channel = %s",
+            db.server_id, channel)[0])
+    row = db.call(linkedid)
+    assert (row['state'], row['caller'], row['direction']) == (
+        'open', CALLER, 'inbound')
+    sim.call_of(stays).request(_hangup(stays))
 
 
 @contextlib.contextmanager

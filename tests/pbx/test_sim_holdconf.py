@@ -86,7 +86,8 @@ def test_hangup_on_hold_ends_both(sim_config: SimConfig) -> None:
 
 def test_conference_room(sim_config: SimConfig) -> None:
     """Conference: customer and agent join the room named after the call,
-    the third agent is originated into it and takes the call's Linkedid"""
+    the third agent is originated into it, keeps its own Linkedid (as
+    Asterisk 22 does) and shows the asking agent's caller ID"""
     async def scenario() -> None:
         async with linked(sim_config) as (sim, client, events):
             call = await sim.scenario('inbound', caller=CALLER,
@@ -94,14 +95,18 @@ def test_conference_room(sim_config: SimConfig) -> None:
             await call.answered.wait()
             await _send(client, _command('conference',
                     interface='PJSIP/1003', extension='1003'))
+            answered = await events.wait('OriginateResponse',
+                Response='Success')
             third = await events.wait('ConfbridgeJoin',
-                CallerIDNum='1003')
+                Channel=answered.get('Channel'))
             assert third.get('Conference') == call.linkedid
-            assert third.get('Linkedid') == call.linkedid
+            assert third.get('Linkedid') == answered.get('Uniqueid')
+            assert third.get('CallerIDNum') == '1001'
             originate = await sim.wait_action('Originate')
             assert originate['context'] == 'callcenter-conference'
             assert originate['exten'] == call.linkedid
-            created = await events.wait('Newchannel', CallerIDNum='1003')
+            created = await events.wait('Newchannel',
+                Channel=answered.get('Channel'))
             assert created.get('Linkedid') != call.linkedid
             joins = [e for e in events.events if e.name == 'ConfbridgeJoin']
             assert len(joins) == 3

@@ -7,7 +7,8 @@ and flushed as soon as the previous transaction ends (at most
 a worker thread: runs of call events go to
 ``callcenter.call.register_events``, agent changes to
 ``callcenter.agent.set_states``, resync snapshots to
-``callcenter.call.sync_active`` and link states to the server record.
+``callcenter.call.sync_active`` (and the queue members to
+``apply_queue_members``) and link states to the server record.
 In-process (Pool/Transaction) rather than RPC: see ``doc/bridge.rst``.
 """
 from __future__ import annotations
@@ -100,6 +101,9 @@ def _apply(pool: Any, server_id: int, items: list[Item]) -> None:
             elif kind == 'sync':
                 channels, at = payload
                 Call.sync_active(server_id, channels, at)
+            elif kind == 'members':
+                interfaces, at = payload
+                Call.apply_queue_members(server_id, interfaces, at)
             elif kind == 'server':
                 Server.write([Server(server_id)], payload)
 
@@ -228,6 +232,7 @@ class Bridge:
         link.membership.reset(queues.events)
         link.push('states', [s for m in queues.events
                 for s in mapping.to_states(m)])
+        link.push('members', (sorted(link.membership.queues), time.time()))
 
     async def _flush_forever(self, link: Link) -> None:
         """Commit whatever arrived, at once: the events read while a

@@ -18,10 +18,19 @@ Channel conventions:
 * A channel whose ``Exten`` is its own extension (an ``Originate`` of the
   agent's phone) has no callee yet: it comes with the ``DialBegin`` of
   that channel. Channels in a trunk context (``from-trunk``, ``from-pstn``,
-  ``incoming``) are inbound and name their trunk.
+  ``incoming``) are inbound and name their trunk; channels in the agents'
+  own context (``agents``, ``from-internal``) are ``internal`` (an origin
+  without an agent is then an internal call, not an inbound one).
+* ``ChanSpyStart`` is ``supervision`` of the spying channel's call (a
+  supervisor listening), not a call of its own.
+* ``ConfbridgeJoin`` of a room named after a Linkedid (the phone bar's
+  conference) is reported on that call with ``join``: joining a ConfBridge
+  does not change a channel's Linkedid in Asterisk 22 (seen on a real
+  server), so the originated third agent's leg would stay a call of its own.
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, Iterable
 
@@ -43,8 +52,14 @@ VARIABLES = {
 #: ``Newstate`` ChannelState → our kind (4 Ring is the caller's side).
 _STATES = {'5': 'ringing', '6': 'answered'}
 _TRUNK_CONTEXTS = ('from-trunk', 'from-pstn', 'from-external', 'incoming')
+#: The agents' phones' own dialplan (ours, FreePBX's): not from outside.
+_AGENT_CONTEXTS = ('agents', 'from-internal')
 _UNKNOWN = {'', '<unknown>', '<null>'}
 _LOGGED_OUT, _NOT_INUSE = {'4', '5'}, '1'   # invalid, unavailable; free
+#: In use, busy, ringing, ringing in use, on hold: on a call, paused or not.
+_ON_A_CALL = {'2', '3', '6', '7', '8'}
+#: A room named after a Linkedid (``1700000000.42``), as conferences are.
+_ROOM = re.compile(r'\d+\.\d+')
 
 
 def _value(message: Message, key: str) -> str | None:
@@ -112,6 +127,8 @@ def _channel_created(message: Message, callee_from_exten: bool = True,
         event['direction'] = 'inbound'
         if not interface.startswith('Local/'):
             event['trunk'] = _extension(interface)
+    elif context in _AGENT_CONTEXTS:
+        event['internal'] = True
     return [event]
 
 
@@ -195,6 +212,18 @@ def _transferred(message: Message) -> bool:
     return (message.get('Result') or '').strip().lower() == 'success'
 
 
+def _conference_join(message: Message) -> list[Event]:
+    """A member in a ConfBridge room. Joining does not change the
+    channel's Linkedid (Asterisk 22); the phone bar names the room after
+    the call's Linkedid, so the member's leg ``join`` s that call."""
+    events = _leg_only('bridged')(message)
+    room = _value(message, 'Conference') or ''
+    if _ROOM.fullmatch(room):
+        for event in events:
+            event.update(linkedid=room, join=True)
+    return events
+
+
 def _blind_transfer(message: Message) -> list[Event]:
     if not _transferred(message):
         return []
@@ -227,9 +256,7 @@ CALL_EVENTS = {
     # (a caller's Local ;2 half too: the call's event, no leg's).
     'musiconholdstart': _simple('hold'),
     'musiconholdstop': _simple('unhold'),
-    # A ConfBridge member is in the call's room (its Linkedid now the
-    # call's, as the bridge propagates it).
-    'confbridgejoin': _leg_only('bridged'),
+    'confbridgejoin': _conference_join,
     'hangup': _hangup,
     'queuecallerjoin': _simple('queue_join', queue='Queue'),
     'queuecallerleave': _simple('queue_leave', queue='Queue'),
@@ -242,6 +269,8 @@ CALL_EVENTS = {
     'blindtransfer': _blind_transfer,
     'attendedtransfer': _attended_transfer,
     'mixmonitorstart': _simple('recording'),
+    # A supervisor's ChanSpy (no capture: Asterisk 22's event reference).
+    'chanspystart': _simple('supervision', 'Spyer', spied='SpyeeLinkedid'),
     }
 
 
@@ -261,6 +290,10 @@ def _member_state(message: Message) -> Event | None:
             'queue': message.get('Queue'), 'time': _time(message)}
     paused = message.get('Paused') == '1'
     status = message.get('Status') or ''
+    if status in _ON_A_CALL and message.name.lower() != 'queuememberpause':
+        # Ringing and on call come with the call events, which also pop;
+        # a paused agent who dials out is on a call, not "not ready".
+        return None
     if paused:
         reason = (message.get('PausedReason') or message.get('Reason')
             or None)

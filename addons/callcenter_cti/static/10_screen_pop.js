@@ -5,11 +5,10 @@
  * at the agent's phone. One pop per call: the ring pops, the answer of the
  * same call does not pop again.
  *
- * What opens is decided by the server when the message carries `open`
- * (a list of {model, res_id, domain, context, mode, name, view_ids}: the
- * customer, the call panel, the new ticket…, in that order); otherwise from
- * the matched customers: one → their form; none → a new customer form
- * prefilled with the number; several → a list to choose from.
+ * What opens is decided by the server alone: the message's `open` is the
+ * list of tabs ({model, res_id, domain, context, mode, name, view_ids}: the
+ * customer, the call panel, the new ticket…), opened in that order
+ * (Call._screen_pop_tabs).
  *
  * Latency (CTI-03): a customer's tab may carry `values`, the card's fields
  * as sao would read them: 05_pop_card.js shows them without a round trip.
@@ -19,34 +18,6 @@
 (function() {
     'use strict';
     const popped = new Set();
-    function tabsFor(message) {
-        if (Array.isArray(message.open) && message.open.length) {
-            return message.open;
-        }
-        const parties = message.parties || [];
-        if (parties.length === 1) {
-            return [{model: 'party.party', res_id: parties[0]}];
-        }
-        if (parties.length > 1) {
-            return [{
-                model: 'party.party', mode: ['tree', 'form'],
-                domain: [['id', 'in', parties]],
-                name: Sao.i18n.gettext('Customers') + ' ' + message.number,
-            }];
-        }
-        // No default address: party's phone formatting reads the country of
-        // the party's addresses, which a blank default address lacks.
-        return [{
-            model: 'party.party', mode: ['form'],
-            context: {
-                default_addresses: [],
-                default_contact_mechanisms: [{
-                    type: message.number_type || 'phone',
-                    value: message.number,
-                }],
-            },
-        }];
-    }
 
     function openTab(tab) {
         // A selection left in another tab slows tab switching in Chromium.
@@ -92,7 +63,7 @@
         // other so that they keep their order (the customer first), each
         // once the previous one is painted.
         let opened = jQuery.when();
-        for (const tab of tabsFor(message)) {
+        for (const tab of message.open || []) {
             const next = () => openTab(tab).then(painted, painted);
             opened = opened.then(next, next);
         }

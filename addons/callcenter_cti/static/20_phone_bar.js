@@ -162,16 +162,33 @@
     }
 
     // state over the bus ----------------------------------------------------
+    // The bus hands over the messages of one commit in any order (wrap-up
+    // then ready of one batch): keep the state of the highest seq, the
+    // server's [microseconds of since, tie-break] of each change.
+    function newer(message, agent) {
+        const [at, tie] = message.seq || [];
+        const [knownAt, knownTie] = agent.seq || [];
+        if (at === undefined || knownAt === undefined) {
+            return true;
+        }
+        return at > knownAt || (at === knownAt && tie > knownTie);
+    }
+
     function update(agent, message) {
+        if (!newer(message, agent)) {
+            return false;
+        }
         Object.assign(agent, {
             state: message.state, reason: message.reason, since: message.since,
+            seq: message.seq,
         });
+        return true;
     }
 
     // Own state: the agent's user channel.
     function onState(message) {
-        if (bar.agent && message.agent === bar.agent.id) {
-            update(bar.agent, message);
+        if (bar.agent && message.agent === bar.agent.id &&
+                update(bar.agent, message)) {
             render();
         }
     }
@@ -183,8 +200,7 @@
         }
         CallCenter.seen.add(message.message_id);
         const known = bar.agents.get(message.agent);
-        if (known) {
-            update(known, message);
+        if (known && update(known, message)) {
             renderDirectory();
         }
     }

@@ -46,7 +46,8 @@ class CallPanelTestCase(unittest.TestCase):
         server = create_server()
         create_agent(server, 'agent1', '1001')
         create_party("Zhang", '+86 138 0013 8000')
-        calls = [ring(server, f'1700000000.{i}') for i in range(1, 13)]
+        # Two digits: the agent leg of .1 (.11) is not call .11's origin.
+        calls = [ring(server, f'1700000000.{i:02d}') for i in range(1, 13)]
         current = calls[-1]
         self.assertEqual(len(current.recent_calls), 10)
         self.assertNotIn(current, current.recent_calls)

@@ -272,11 +272,13 @@ class CallCenterCtiTestCase(CompanyTestMixin, ModuleTestCase):
         create_agent(server, 'agent1', '1001')
         events = [
             {'kind': 'channel_created', 'uniqueid': 'o.1', 'linkedid': 'o.1',
-                'channel': 'PJSIP/1001-01', 'caller': '1001',
+                'channel': 'PJSIP/1001-01', 'interface': 'PJSIP/1001',
+                'caller': '1001',
                 'callee': '13800138000', 'time': T0},
             {'kind': 'answered', 'uniqueid': 'o.1', 'time': T0 + 2},
             {'kind': 'channel_created', 'uniqueid': 'o.2', 'linkedid': 'o.1',
-                'channel': 'PJSIP/trunk-02', 'time': T0 + 2},
+                'channel': 'PJSIP/trunk-02', 'interface': 'PJSIP/trunk',
+                'time': T0 + 2},
             {'kind': 'hangup', 'uniqueid': 'o.2', 'cause': 17,
                 'time': T0 + 4},
             {'kind': 'hangup', 'uniqueid': 'o.1', 'cause': 16,

@@ -25,6 +25,7 @@ Sources, checked event by event:
   AgentRingNoAnswer, QueueMemberStatus, QueueMemberPause (no ``Reason``
   header since 18), QueueMemberAdded/Removed, VarSet, BlindTransfer,
   AttendedTransfer, Pickup, MixMonitorStart, MessageWaiting, Cdr,
+  ChanSpyStart/ChanSpyStop (``supervision.py``, no capture),
   OriginateResponse, CoreShowChannel, QueueParams/QueueMember/QueueEntry)
   and AMI_Actions (Login, Originate, Redirect, BlindTransfer, Atxfer,
   Hangup, QueuePause, QueueAdd, QueueRemove, CoreShowChannels,

@@ -145,7 +145,8 @@ def _into_room(sim: Simulator, h: Headers) -> Frames | None:
     if call is None:
         return [error('Originate failed')]
     call.request(Request('invite', lookup(h, 'Channel'), room,
-        context=moves.CONFERENCE, action_id=lookup(h, 'ActionID')))
+        context=moves.CONFERENCE, action_id=lookup(h, 'ActionID'),
+        caller_id=lookup(h, 'CallerID')))
     return [ok('Originate successfully queued')]
 
 

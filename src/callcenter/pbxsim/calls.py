@@ -45,6 +45,8 @@ class Request:
     #: Dialplan context of a Redirect or an Originate.
     context: str = ''
     action_id: str = ''
+    #: ``CallerID`` of an Originate (``"Name" <number>``).
+    caller_id: str = ''
 
 
 @dataclass
@@ -179,6 +181,12 @@ class Call:
         self.set_state(leg.outer, 6)
         self.dial_end(caller, leg, 'ANSWER')
         self._agent_status(leg.outer.agent, INUSE)
+
+    def in_use(self, channel: Channel) -> None:
+        """The device of an agent's channel answered outside a Dial (an
+        Originate): ``QueueMemberStatus`` in use, paused or not, as
+        Asterisk reports any device state change of a member."""
+        self._agent_status(channel.agent, INUSE)
 
     def dial_end(self, caller: Channel | None, leg: Leg, status: str) -> None:
         self.emit('DialEnd', 'call', self._pair(caller, leg)

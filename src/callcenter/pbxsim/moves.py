@@ -13,8 +13,12 @@ bridge), ``Newexten`` of the new application, ``MusicOnHoldStart`` /
 and ``ConfbridgeJoin`` per member, ``ConfbridgeLeave`` and finally
 ``ConfbridgeEnd``. The hold contexts push the ``callcenter-hold-end``
 hangup handler, which hangs up the channel named by ``CALLCENTER_PEER``
-(``Call.hangup``) for as long as the variable is set. A channel joining the room takes the room's oldest
-Linkedid (bridges propagate it), as Asterisk does.
+(``Call.hangup``) for as long as the variable is set. Joining the room
+does not change a channel's Linkedid (Asterisk 22 on a real server: the
+originated third agent keeps the Linkedid of its own Originate); the
+room's ``Conference`` name is the call's Linkedid, and the originated
+channel's caller ID is the Originate's ``CallerID`` (the agent who asked
+for the conference).
 """
 from __future__ import annotations
 
@@ -122,7 +126,6 @@ async def conference(call: Call, cfg: SimConfig, request: Request,
 
 
 def _join(call: Call, room: Bridge, channel: Channel) -> None:
-    channel.linkedid = call.linkedid
     call.enter(room, channel)
     call.emit('ConfbridgeJoin', 'call', [('Conference', room.name)]
         + room.block() + channel.block() + [('Admin', 'No'),
@@ -147,7 +150,9 @@ async def _invite(call: Call, cfg: SimConfig, room: Bridge,
         f'{request.channel}-{call.pbx.next_sequence()}', linkedid=None,
         context='agents', exten=extension, at=call.clock.now)
     channel.agent = extension
-    channel.cid_num, channel.cid_name = extension, f'Agent {extension}'
+    name, _, number = request.caller_id.rpartition('<')
+    channel.cid_num = number.rstrip('>').strip() or extension
+    channel.cid_name = name.strip().strip('"') or f'Agent {extension}'
     call.channels.append(channel)
     call.emit('Newchannel', 'call', channel.block())
     leg = Leg(channel, channel, request.channel)
@@ -159,7 +164,7 @@ async def _invite(call: Call, cfg: SimConfig, room: Bridge,
         ('ActionID', request.action_id), ('Response', 'Success'),
         ('Channel', channel.name), ('Context', CONFERENCE),
         ('Exten', room.name), ('Reason', '4'),
-        ('Uniqueid', channel.uniqueid), ('CallerIDNum', extension),
-        ('CallerIDName', f'Agent {extension}')])
+        ('Uniqueid', channel.uniqueid), ('CallerIDNum', channel.cid_num),
+        ('CallerIDName', channel.cid_name)])
     _goto(call, channel, CONFERENCE, room.name, 'ConfBridge', room.name)
     _join(call, room, channel)

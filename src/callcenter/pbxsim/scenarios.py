@@ -208,6 +208,7 @@ async def click_to_dial(call: Call, cfg: SimConfig, *, agent: str,
         ('CallerIDName', cid[1])])
     call.set_state(leg.outer, 6)
     call.dial_end(None, leg, 'ANSWER')
+    call.in_use(leg.outer)
     agent_ch = leg.outer
     agent_ch.context, agent_ch.exten = 'outbound', number
     if record:

@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Any, Callable, Coroutine
 
-from . import scenarios
+from . import scenarios, supervision
 from .actions import HANDLERS, error
 from .calls import Call, Request
 from .config import SimConfig
@@ -323,4 +323,5 @@ _SCENARIOS: dict[str, tuple[ScenarioFunction, str | None]] = {
     'attended_transfer': (scenarios.inbound, 'attended'),
     'hold': (scenarios.inbound, 'hold'),
     'conference': (scenarios.inbound, 'conference'),
+    'spy': (supervision.spy, None),
 }
