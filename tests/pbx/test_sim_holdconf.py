@@ -180,7 +180,10 @@ def test_conference_after_hold_keeps_agent(sim_config: SimConfig) -> None:
             agent = call.channels[-1].name  # type: ignore[attr-defined]
             assert (await _move(client, 'conference',
                 interface='PJSIP/1003', extension='1003'))[0]
-            await events.wait('ConfbridgeJoin', CallerIDNum='1003')
+            answered = await events.wait('OriginateResponse',
+                Response='Success')
+            await events.wait('ConfbridgeJoin',
+                Channel=answered.get('Channel'))
             await client.action('Hangup', Channel=customer)
             await events.wait('Hangup', Channel=customer)
             await client.action('Ping')     # the handler's events are in
