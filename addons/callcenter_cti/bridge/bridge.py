@@ -89,23 +89,43 @@ def _read_servers(pool: Any) -> list[dict[str, Any]]:
 def _apply(pool: Any, server_id: int, items: list[Item]) -> None:
     "Apply queued items in order, runs of one kind in one call."
     Call = pool.get('callcenter.call')
-    Server = pool.get('callcenter.pbx.server')
     with Call.event_batch(server_id):
-        Call.prepare_events(server_id,
-            [e for kind, p in items if kind == 'events' for e in p])
-        for kind, payload in _runs(items):
-            if kind == 'events':
-                Call.register_events(server_id, payload)
-            elif kind == 'states':
-                Call.apply_agent_states(server_id, payload)
-            elif kind == 'sync':
-                channels, at = payload
-                Call.sync_active(server_id, channels, at)
-            elif kind == 'members':
-                interfaces, at = payload
-                Call.apply_queue_members(server_id, interfaces, at)
-            elif kind == 'server':
-                Server.write([Server(server_id)], payload)
+        for part in _after_syncs(items):
+            _apply_part(pool, server_id, part)
+
+
+def _after_syncs(items: list[Item]) -> Iterator[list[Item]]:
+    """The items cut after each resync snapshot: ``prepare_events`` must
+    not create the legs of later events before the snapshot hangs up the
+    open legs it does not list."""
+    part: list[Item] = []
+    for item in items:
+        part.append(item)
+        if item[0] == 'sync':
+            yield part
+            part = []
+    if part:
+        yield part
+
+
+def _apply_part(pool: Any, server_id: int, items: list[Item]) -> None:
+    Call = pool.get('callcenter.call')
+    Server = pool.get('callcenter.pbx.server')
+    Call.prepare_events(server_id,
+        [e for kind, p in items if kind == 'events' for e in p])
+    for kind, payload in _runs(items):
+        if kind == 'events':
+            Call.register_events(server_id, payload)
+        elif kind == 'states':
+            Call.apply_agent_states(server_id, payload)
+        elif kind == 'sync':
+            channels, at = payload
+            Call.sync_active(server_id, channels, at)
+        elif kind == 'members':
+            interfaces, at = payload
+            Call.apply_queue_members(server_id, interfaces, at)
+        elif kind == 'server':
+            Server.write([Server(server_id)], payload)
 
 
 def _runs(items: list[Item]) -> Iterator[Item]:

@@ -60,6 +60,8 @@ _LOGGED_OUT, _NOT_INUSE = {'4', '5'}, '1'   # invalid, unavailable; free
 _ON_A_CALL = {'2', '3', '6', '7', '8'}
 #: A room named after a Linkedid (``1700000000.42``), as conferences are.
 _ROOM = re.compile(r'\d+\.\d+')
+#: An epoch as Asterisk writes it; other digits or sizes are not times.
+_STAMP = re.compile(r'[0-9]{1,11}(\.[0-9]{1,9})?')
 
 
 def _value(message: Message, key: str) -> str | None:
@@ -89,7 +91,14 @@ def _is_half(channel: str | None) -> bool:
 
 def _time(message: Message) -> float | None:
     stamp = (message.get('Timestamp') or '').strip()
-    return float(stamp) if stamp.replace('.', '', 1).isdigit() else None
+    return float(stamp) if _STAMP.fullmatch(stamp) else None
+
+
+def _integer(text: str | None, digits: int = 9) -> int | None:
+    "ASCII digits, at most ``digits`` of them, as an int (else None)."
+    text = (text or '').strip()
+    return int(text) if (text.isascii() and text.isdigit()
+        and len(text) <= digits) else None
 
 
 def _base(message: Message, prefix: str = '') -> Event | None:
@@ -166,8 +175,7 @@ def _dial_begin(message: Message) -> list[Event]:
 def _hangup(message: Message) -> list[Event]:
     events = _leg_only('hangup')(message)
     for event in events:
-        cause = message.get('Cause') or ''
-        event['cause'] = int(cause) if cause.isdigit() else None
+        event['cause'] = _integer(message.get('Cause'), 3)
     return events
 
 
@@ -325,7 +333,7 @@ def _seconds(duration: str | None) -> float:
     "``HH:MM:SS`` of CoreShowChannel → seconds."
     total = 0.0
     for part in (duration or '').split(':'):
-        total = total * 60 + (int(part) if part.isdigit() else 0)
+        total = total * 60 + (_integer(part) or 0)
     return total
 
 

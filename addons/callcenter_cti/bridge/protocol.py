@@ -128,6 +128,9 @@ def parse_frame(text: str) -> tuple[Message | None, str]:
             return None, f'line is not "Key: value": {line[:60]!r}'
     if not headers[0][1].strip():
         return None, f'empty {headers[0][0]} name'
+    if any('\x00' in key + value for key, value in headers):
+        # Asterisk never sends NUL, and PostgreSQL refuses it in text.
+        return None, 'NUL byte in a header'
     message = Message(tuple(headers), tuple(output))
     if start:
         logger.warning("dropped %d junk line(s) before AMI %s %s",
@@ -157,9 +160,13 @@ class FrameParser:
         buffer = self._buffer + data
         if self.version is None:
             buffer = self._take_banner(buffer)
-            if self.version is None:
+            if self.version is None and len(buffer) <= MAX_FRAME:
                 self._buffer = buffer
                 return []
+            if self.version is None:
+                self._skip(buffer[:80], 'banner longer than %d bytes'
+                    % MAX_FRAME)
+                self.version, buffer = '', b''
         messages: list[Message] = []
         position = 0
         for match in _FRAME_END.finditer(buffer):

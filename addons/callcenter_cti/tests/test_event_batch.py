@@ -83,3 +83,17 @@ class EventBatchTestCase(unittest.TestCase):
         # and a replay of the whole batch changes nothing
         _apply(pool, server.id, _calls_and_states('batch', batched))
         self.assertEqual(_log(server.id, 'batch', batched), expected)
+
+    @with_transaction()
+    def test_calls_after_a_resync_in_the_same_batch(self):
+        "Calls started after a resync, in its transaction, are not hung up"
+        pool = Pool()
+        Call = pool.get('callcenter.call')
+        server = create_server()
+        create_agent(server, 'agent3001', '3001')
+        events = inbound_events(linkedid=f'{T0:.0f}.7', extension='3001')
+        _apply(pool, server.id, [('sync', ([], T0)), ('events', events)])
+        call, = Call.search([('linkedid', '=', f'{T0:.0f}.7')])
+        self.assertEqual(call.disposition, 'answered')
+        self.assertEqual(call.talk_duration.total_seconds(), 60)
+        self.assertTrue(all(leg.hangup_cause for leg in call.legs))
