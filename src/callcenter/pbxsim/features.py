@@ -9,6 +9,8 @@ prefixed ``Transferer``/``Transferee``/``OrigTransferer``/
 """
 from __future__ import annotations
 
+import random
+
 from .calls import Call, Leg, Request
 from .config import SimConfig
 from .model import Bridge, Channel
@@ -96,7 +98,7 @@ async def _consult(call: Call, cfg: SimConfig, request: Request,
         + consult.block('SecondTransferer') + second.block('SecondBridge')
         + [('DestType', 'Threeway' if threeway else 'Bridge'),
             ('DestBridgeUniqueid', bridge.uniqueid)]
-        + caller_ch.block('Transferee') + leg.outer.block('TransferTarget')
+        + caller_ch.block('Transferee') + _target_block(cfg, leg)
         + [('IsExternal', 'No')])
     if threeway:
         call.emit('Unhold', 'call', agent.outer.block())
@@ -111,6 +113,13 @@ async def _consult(call: Call, cfg: SimConfig, request: Request,
     call.enter(bridge, leg.outer)
     kept = [p for p in parties if threeway or p is not agent]
     return kept + [leg] if threeway else [leg] + kept
+
+
+def _target_block(cfg: SimConfig, leg: Leg) -> list[tuple[str, str]]:
+    "The ``TransferTarget`` block, left out as often as ``cfg`` says."
+    if random.random() >= cfg.transfer_target_block:
+        return []
+    return leg.outer.block('TransferTarget')
 
 
 def _consult_failed(call: Call, caller_ch: Channel, parties: list[Leg],
