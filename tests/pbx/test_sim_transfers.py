@@ -3,11 +3,13 @@
 included, and the mapping logs the right target or none."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from callcenter.pbxsim import SimConfig
 from trytond.modules.callcenter_cti.bridge import mapping
 from trytond.modules.callcenter_cti.bridge.protocol import Message
 
-from pbxhelpers import Recorder, linked, run
+from pbxhelpers import Recorder, linked, real_capture, run
 
 CALLER = '+8613800138000'
 
@@ -55,3 +57,39 @@ def test_blind_transfer_result_honoured(sim_config: SimConfig) -> None:
     failed = Message(tuple((key, 'Fail' if key == 'Result' else value)
             for key, value in event.headers))
     assert mapping.to_events(failed) == []
+
+
+def _real(name: str, event: str) -> Message:
+    "The first ``event`` of a real Asterisk 22.10.1 capture."
+    return next(m for m in real_capture(name) if m.name == event)
+
+
+def _lab(config: SimConfig) -> SimConfig:
+    "Agents and callers as Local channels, as on the real server."
+    return replace(config, agent_tech='Local', caller_tech='Local')
+
+
+def _fields(event: Message) -> list[str]:
+    return sorted(key for key, _value in event.headers)
+
+
+def test_attended_transfer_fields_as_asterisk(sim_config: SimConfig,
+        ) -> None:
+    """The simulator's AttendedTransfer has the fields of Asterisk
+    22.10.1's (``OrigBridgeUniqueid``, not ``OrigBridgeBridgeUniqueid``)"""
+    events = run(_transfer(_lab(sim_config), 'attended_transfer', '1002'))
+    real = _real('02_attended.txt', 'AttendedTransfer')
+    assert _fields(_one(events, 'AttendedTransfer')) == _fields(real)
+
+
+def test_blind_transfer_as_asterisk(sim_config: SimConfig) -> None:
+    """The simulator's BlindTransfer has the fields and ``IsExternal`` of
+    Asterisk 22.10.1's and comes right after the transferer's Unhold"""
+    events = run(_transfer(_lab(sim_config), 'blind_transfer', '1003'))
+    real = _real('01_hold_resume_blind.txt', 'BlindTransfer')
+    event = _one(events, 'BlindTransfer')
+    assert _fields(event) == _fields(real)
+    assert event.get('IsExternal') == real.get('IsExternal') == 'Yes'
+    before = events.events[events.events.index(event) - 1]
+    assert (before.name, before.get('Channel')) == (
+        'Unhold', event.get('TransfererChannel'))

@@ -49,9 +49,12 @@ def _dial_target(call: Call, cfg: SimConfig, target: str,
 
 async def _blind(call: Call, cfg: SimConfig, target: str, caller_ch: Channel,
         parties: list[Leg], agent: Leg, bridge: Bridge) -> list[Leg]:
+    # Asterisk 22.10.1 takes the transferer off hold first and calls an
+    # AMI transfer external (``tests/pbx/captures/01_hold_resume_blind``).
+    call.emit('Unhold', 'call', agent.outer.block())
     call.emit('BlindTransfer', 'call', [('Result', 'Success')]
         + agent.outer.block('Transferer') + caller_ch.block('Transferee')
-        + bridge.block() + [('IsExternal', 'No'), ('Context', 'agents'),
+        + bridge.block() + [('IsExternal', 'Yes'), ('Context', 'agents'),
             ('Extension', target)])
     call.leave(agent.outer)
     for channel in agent.channels:
