@@ -159,8 +159,14 @@ def test_refused_blind_transfer_answers_first(sim_config: SimConfig,
         ) -> None:
     """A refused BlindTransfer answers the error before its ``Result:
     Invalid`` event, as Asterisk 22.10.1 did (captures/01b_blind_on_hold)"""
+    def order(frames: list[Message], action_id: str) -> list[str]:
+        return [(f.get('Response') or f.name) for f in frames
+            if f.get('ActionID') == action_id or f.name == 'BlindTransfer']
     frames = run(_frames_of_refused_transfer(
         replace(sim_config, agent_tech='Local')))
-    order = [(f.get('Response') or f.name) for f in frames
-        if f.get('ActionID') == 'bt' or f.name == 'BlindTransfer']
-    assert order == ['Error', 'BlindTransfer']
+    real = real_capture('01b_blind_on_hold.cti-session.txt')
+    assert order(frames, 'bt') == order(real, 'cti-35') == [
+        'Error', 'BlindTransfer']
+    event, = [f for f in frames if f.name == 'BlindTransfer']
+    assert _fields(event) == _fields(_real(
+        '01b_blind_on_hold.cti-session.txt', 'BlindTransfer'))

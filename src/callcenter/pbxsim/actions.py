@@ -79,9 +79,9 @@ def _transfer(kind: str, done: str) -> Handler:
     """BlindTransfer/Atxfer. A channel in no bridge (the ``;2`` half of a
     Local phone, a channel on hold) cannot be transferred: BlindTransfer
     answers an error, then emits ``Result: Invalid`` (Asterisk 22.10.1,
-    ``tests/pbx/captures/01b_blind_on_hold.txt``), Atxfer only queues DTMF
-    that nobody acts on (``manager.c`` ``action_atxfer``, from the source).
-    """
+    ``tests/pbx/captures/01b_blind_on_hold.cti-session.txt``), Atxfer only
+    queues DTMF that nobody acts on (``manager.c`` ``action_atxfer``, from
+    the source)."""
     async def handler(sim: Simulator, session: Session,
             h: Headers) -> Frames:
         channel = lookup(h, 'Channel')
