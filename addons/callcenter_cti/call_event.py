@@ -543,10 +543,25 @@ class CallEventMixin:
 
     @classmethod
     def _event_transfer(cls, batch, call, leg, event, at):
-        target = event.get('target')
+        target = event.get('target') or cls._consulted(batch, call, leg)
         if target and call.transfer_target != target:
             call.transfer_target = target
             batch.touch(call)
+
+    @classmethod
+    def _consulted(cls, batch, call, transferer):
+        """The extension of the agent an attended transfer went to when
+        Asterisk left out the ``TransferTarget`` block (it does once the
+        transferer has left the consultation bridge, issue 17): the call's
+        leg of another agent than the transferer answered last and still
+        up."""
+        agent = transferer.agent if transferer else None
+        legs = [other for other in cls._legs_of(batch, call)
+            if other.agent and other.agent != agent and other.answer_at
+            and not other.hangup_at]
+        consulted = max(legs, key=lambda other: other.answer_at,
+            default=None)
+        return consulted.agent.extension if consulted else None
 
     @classmethod
     def _event_recording(cls, batch, call, leg, event, at):

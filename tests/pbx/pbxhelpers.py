@@ -13,11 +13,31 @@ from typing import Any, AsyncIterator, Awaitable, TypeVar
 from callcenter.pbxsim import SimConfig, Simulator
 from trytond.modules.callcenter_cti.bridge.client import (
     AmiClient, ClientConfig)
-from trytond.modules.callcenter_cti.bridge.protocol import Message
+from trytond.modules.callcenter_cti.bridge.protocol import (
+    FrameParser, Message)
 from trytond.modules.callcenter_cti.tests.captures import (  # noqa: F401
     capture)
 
 T = TypeVar('T')
+
+
+#: Asterisk 22.10.1 captures of issue 17 (``captures/README.md``).
+REAL = Path(__file__).resolve().parent / 'captures'
+
+
+def real_capture(name: str) -> list[Message]:
+    """The frames Asterisk sent in ``captures/name``: the ``# cap:``
+    label dropped from the banner and the ``>>>`` lines (actions we sent)
+    left out."""
+    lines = (REAL / name).read_bytes().splitlines(keepends=True)
+    banner = lines[0].split(b': ', 1)[-1]
+    kept = [line for line in lines[1:] if not line.startswith(b'>>> ')]
+    return FrameParser().feed(banner + b''.join(kept))
+
+
+def answer(messages: list[Message], action_id: str) -> list[Message]:
+    "The frames of the answer to ``action_id`` (list events included)."
+    return [m for m in messages if m.get('ActionID') == action_id]
 
 
 def run(coroutine: Awaitable[T], timeout: float = 20.0) -> T:

@@ -257,3 +257,24 @@ def test_logout_shown_from_the_last_queue_only() -> None:
     assert states('QueueMemberRemoved', 'sales') == []
     assert states('QueueMemberRemoved', 'support') == ['logged_out']
     assert states('QueueMemberAdded', 'sales') == ['ready']
+
+
+def test_attended_transfer_target_without_block(suite: Any,
+        tmp_path: Path) -> None:
+    """An attended transfer whose AttendedTransfer event has no
+    TransferTarget block (as Asterisk 22.10.1 sent it once, issue 17) still
+    logs the agent the call went to"""
+    async def scenario() -> None:
+        async with commanded(suite, tmp_path,
+                transfer_target_block=0.0) as (db, sim):
+            agent1, agent3 = db.agent('agent1'), db.agent('agent3')
+            call = await _answered_call(db, sim, 'agent1')
+            rpc = Rpc(suite, 'agent1', 'agent1-demo')
+            await _command(db, rpc, 'transfer', [agent1], agent3,
+                'attended')
+            await _state_is(db, agent3, 'on_call')
+            sim.hangup(call, 'caller')
+            await call.finished.wait()
+            row = await ended(db, call.linkedid)
+            assert row['transfer_target'] == '1003'
+    run(scenario(), 90)

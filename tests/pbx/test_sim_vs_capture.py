@@ -14,7 +14,7 @@ import pytest
 from callcenter.pbxsim import SimConfig
 from trytond.modules.callcenter_cti.bridge.protocol import FrameParser, Message
 
-from pbxhelpers import capture, linked, run
+from pbxhelpers import answer, capture, linked, real_capture, run
 
 KEY = {'MixMonitorStart', 'QueueCallerJoin', 'AgentCalled', 'DialBegin',
     'DialState', 'DialEnd', 'QueueCallerLeave', 'AgentConnect',
@@ -124,3 +124,29 @@ def test_local_halves_like_the_capture(lab: SimConfig) -> None:
     assert created == expected == [
         'Local/1001@agents;1', 'Local/1001@agents;2',
         'Local/+4940555123@customers;1', 'Local/+4940555123@customers;2']
+
+
+def _agent_line(channels: list[Message]) -> tuple[str | None, ...]:
+    "Where the agent's bridged ;1 half is, as CoreShowChannels lists it."
+    line, = [c for c in channels if c.name == 'CoreShowChannel'
+        and _shape(c.get('Channel')) == 'Local/1001@agents;1']
+    return tuple(line.get(key) for key in (
+            'Context', 'Exten', 'Application', 'ApplicationData'))
+
+
+def test_agent_line_listed_like_asterisk(lab: SimConfig) -> None:
+    """During a queue call CoreShowChannels lists the agent's ;1 half in
+    exten ``s``, application ``AppQueue``, as Asterisk 22.10.1 did"""
+    async def listed() -> list[Message]:
+        async with linked(dataclasses.replace(lab, caller_tech='Local')) as (
+                sim, client, _events):
+            call = await sim.scenario('inbound', caller='+4930123456',
+                agent='1001', queue='support', talk=None)
+            await call.answered.wait()
+            channels = (await client.action('CoreShowChannels')).events
+            sim.hangup(call, 'caller')
+            await call.finished.wait()
+            return channels
+    real = answer(real_capture('02_attended.cti-session.txt'), 'cti-4')
+    assert _agent_line(run(listed())) == _agent_line(real) == (
+        'agents', 's', 'AppQueue', '(Outgoing Line)')

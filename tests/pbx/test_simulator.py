@@ -56,7 +56,9 @@ async def _play(config: SimConfig, scenario: str, **params: object,
             'Extension': '1003', 'Result': 'Success'}),
         ('BridgeEnter', {'CallerIDNum': CALLER, 'Channel': None})]),
     ('attended_transfer', dict(caller=CALLER, agent='1001', target='1002'), [
-        ('Hold', {'MusicClass': 'default'}),
+        # No MusicClass on Asterisk 22.10.1 (pbx/captures/02_attended.txt)
+        ('Hold', {}),
+        ('MusicOnHoldStart', {'Class': 'default'}),
         ('AttendedTransfer', {'DestType': 'Bridge', 'Result': 'Success'})]),
     ('hold', dict(caller=CALLER, agent='1001', hold=3), [
         ('Hold', {}), ('Unhold', {})]),

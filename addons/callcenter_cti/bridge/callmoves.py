@@ -25,7 +25,10 @@ The channels are found with ``CoreShowChannels``, listed in any order: the
 agent's by its interface (the bridged ``;1`` half of a Local channel,
 never the ``;2`` phone half), the customer as the other member of the
 agent's bridge whatever its name, or, on hold, the channel of the same
-Linkedid in ``callcenter-hold``.
+Linkedid in ``callcenter-hold``. During an attended transfer's
+consultation the agent's channel is bridged with the consulted agent and
+the customer waits alone in the call's first bridge (Asterisk 22.10.1,
+issue 17): that lone channel is the customer.
 """
 from __future__ import annotations
 
@@ -73,12 +76,25 @@ def _bridged(channels: list[Message], channel: Message) -> bool:
         and m.get('Channel') != channel.get('Channel') for m in channels)
 
 
+def _alone(channels: list[Message], channel: Message) -> bool:
+    "In a bridge with nobody else (the customer waiting on a consultation)."
+    bridge = channel.get('BridgeId')
+    return bool(bridge) and not _bridged(channels, channel)
+
+
 def _peer(channels: list[Message], agent: Message) -> Message:
     """The customer, whatever its name (a caller's Local ``;2`` half too):
-    the other member of the agent's bridge, or on hold, the channel of the
-    call in our hold context."""
+    while the agent consults another agent (``Atxfer``), the channel of the
+    call left alone in its first bridge (hearing music on hold); else the
+    other member of the agent's bridge, or on hold, the channel of the call
+    in our hold context."""
     bridge = agent.get('BridgeId') or ''
     name, linkedid = agent.get('Channel'), agent.get('Linkedid')
+    for channel in channels:
+        if (channel.get('Linkedid') == linkedid
+                and channel.get('BridgeId') != bridge
+                and _alone(channels, channel)):
+            return channel
     for channel in channels:
         if channel.get('Channel') == name:
             continue

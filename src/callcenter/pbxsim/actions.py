@@ -5,6 +5,7 @@ session may see go through ``Simulator.emit``.
 """
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from typing import TYPE_CHECKING, Awaitable, Callable
@@ -77,9 +78,10 @@ async def originate(sim: Simulator, session: Session, h: Headers) -> Frames:
 def _transfer(kind: str, done: str) -> Handler:
     """BlindTransfer/Atxfer. A channel in no bridge (the ``;2`` half of a
     Local phone, a channel on hold) cannot be transferred: BlindTransfer
-    emits ``Result: Invalid`` and answers an error, Atxfer only queues DTMF
-    that nobody acts on (``manager.c``, ``action_blind_transfer`` and
-    ``action_atxfer``, from the source: no capture has it)."""
+    answers an error, then emits ``Result: Invalid`` (Asterisk 22.10.1,
+    ``tests/pbx/captures/01b_blind_on_hold.cti-session.txt``), Atxfer only
+    queues DTMF that nobody acts on (``manager.c`` ``action_atxfer``, from
+    the source)."""
     async def handler(sim: Simulator, session: Session,
             h: Headers) -> Frames:
         channel = lookup(h, 'Channel')
@@ -90,9 +92,10 @@ def _transfer(kind: str, done: str) -> Handler:
         if found is not None and found.bridge is None:
             if kind == 'attended':
                 return [ok(done)]
-            call.emit('BlindTransfer', 'call', [('Result', 'Invalid')]
-                + found.block('Transferer') + [('IsExternal', 'No'),
-                    ('Context', lookup(h, 'Context')),
+            # After the answer: the session sends it before yielding.
+            asyncio.get_running_loop().call_soon(call.emit, 'BlindTransfer',
+                'call', [('Result', 'Invalid')] + found.block('Transferer')
+                + [('IsExternal', 'Yes'), ('Context', lookup(h, 'Context')),
                     ('Extension', lookup(h, 'Exten'))])
             return [error('Transfer invalid')]
         call.request(Request(kind, channel, lookup(h, 'Exten')))

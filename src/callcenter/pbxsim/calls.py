@@ -239,6 +239,9 @@ class Call:
         if self.pbx.channels.pop(channel.name, None) is None:
             return
         self.leave(channel)
+        if channel.hangup_handler:
+            self.emit('HangupHandlerRun', 'dialplan', channel.block() + [
+                ('Handler', f'{channel.hangup_handler},s,1')])
         self.emit('Hangup', 'call', channel.block() + [
             ('Cause', str(cause)), ('Cause-txt', CAUSE_TEXT[cause])])
         if cdr:

@@ -27,6 +27,12 @@ class SimConfig:
     #: Order of ``CoreShowChannels``: ``created``, ``reversed`` or
     #: ``shuffled`` (Asterisk walks a hashed container: any order).
     channel_order: str = 'created'
+    #: Share of attended transfers where the agent is still in the
+    #: consultation bridge when the bridges merge, so ``AttendedTransfer``
+    #: carries the ``TransferTarget`` block: Asterisk 22.10.1 did both in
+    #: two runs (it names the transferer's peer in that bridge, none once
+    #: the transferer left it; issue 17). 1 always, 0 never, else random.
+    transfer_target_block: float = 1.0
     queues: tuple[str, ...] = ('support',)
     #: PJSIP endpoint of the carrier; inbound calls arrive on it.
     trunk: str = 'trunk'

@@ -9,6 +9,8 @@ prefixed ``Transferer``/``Transferee``/``OrigTransferer``/
 """
 from __future__ import annotations
 
+import random
+
 from .calls import Call, Leg, Request
 from .config import SimConfig
 from .model import Bridge, Channel
@@ -19,8 +21,8 @@ async def serve(call: Call, cfg: SimConfig, request: Request,
     """Carry out ``request``; return who is now talking with the caller."""
     agent = _party(parties, request.channel)
     if request.kind == 'hold':
-        call.emit('Hold', 'call', agent.outer.block() + [
-            ('MusicClass', 'default')])
+        # No ``MusicClass`` on Asterisk 22.10.1 (captures/02_attended.txt).
+        call.emit('Hold', 'call', agent.outer.block())
         await call.clock.wait(float(request.target or cfg.ring))
         call.emit('Unhold', 'call', agent.outer.block())
         return parties
@@ -47,9 +49,12 @@ def _dial_target(call: Call, cfg: SimConfig, target: str,
 
 async def _blind(call: Call, cfg: SimConfig, target: str, caller_ch: Channel,
         parties: list[Leg], agent: Leg, bridge: Bridge) -> list[Leg]:
+    # Asterisk 22.10.1 takes the transferer off hold first and calls an
+    # AMI transfer external (``tests/pbx/captures/01_hold_resume_blind``).
+    call.emit('Unhold', 'call', agent.outer.block())
     call.emit('BlindTransfer', 'call', [('Result', 'Success')]
         + agent.outer.block('Transferer') + caller_ch.block('Transferee')
-        + bridge.block() + [('IsExternal', 'No'), ('Context', 'agents'),
+        + bridge.block() + [('IsExternal', 'Yes'), ('Context', 'agents'),
             ('Extension', target)])
     call.leave(agent.outer)
     for channel in agent.channels:
@@ -69,59 +74,78 @@ async def _blind(call: Call, cfg: SimConfig, target: str, caller_ch: Channel,
 async def _consult(call: Call, cfg: SimConfig, request: Request,
         caller_ch: Channel, parties: list[Leg], agent: Leg,
         bridge: Bridge) -> list[Leg]:
-    """The agent holds, calls ``target``, then transfers or conferences."""
-    extension = agent.outer.agent or ''
-    call.emit('Hold', 'call', agent.outer.block() + [
-        ('MusicClass', 'default')])
-    consult = call.channel(f'PJSIP/{extension}', context='agents',
-        exten=request.target, cid=(extension, f'Agent {extension}'),
-        state=4, agent=extension)
+    """The agent's own channel (the bridged ``;1`` half of a Local phone)
+    puts the caller on hold, moves to a consultation bridge with
+    ``target``, then hands the caller over as when the agent hangs up (or,
+    ``conference``, comes back with the target). Order and fields of
+    Asterisk 22.10.1 (``tests/pbx/captures/02_attended*.txt``), except that
+    the agent's channels hang up after ``AttendedTransfer`` (there the
+    ``;2`` half went before it)."""
+    transferer = agent.outer
+    extension = transferer.agent or ''
+    call.emit('Hold', 'call', transferer.block())
+    call.emit('MusicOnHoldStart', 'call', caller_ch.block()
+        + [('Class', 'default')])
     try:
         leg = _dial_target(call, cfg, request.target, (extension,
             f'Agent {extension}'))
     except ValueError:      # nobody answers there: back to the caller
-        return _consult_failed(call, caller_ch, parties, agent, consult,
-            bridge)
-    call.dial_begin(consult, leg)
-    call.ringing(consult, leg)
+        return _consult_failed(call, caller_ch, parties, agent, bridge)
+    second = call.bridge()
+    call.ringing(None, leg)
+    call.enter(second, leg.outer)
+    call.leave(transferer)
+    call.enter(second, transferer)
     await call.clock.wait(cfg.ring)
-    call.set_state(consult, 6)
-    call.answer_leg(consult, leg)
-    second = call.bridge(consult, leg.outer)
+    call.answer_leg(None, leg)
     await call.clock.wait(cfg.ring)
     threeway = request.kind == 'conference'
-    consult.exten = 's'     # as Asterisk 22 reports it (issue 17)
+    # The agent hangs up. Asterisk 22.10.1 merged the bridges either with
+    # the agent still in the consultation bridge (``TransferTarget`` block
+    # present, captures/02_attended.txt) or after the agent left it (none:
+    # its peer there is the target; captures/02_attended_agent_left_first).
+    left_first = not threeway and (
+        random.random() >= cfg.transfer_target_block)
+    if left_first:
+        call.emit('MusicOnHoldStop', 'call', caller_ch.block())
+        call.leave(transferer)
+    call.emit('BridgeMerge', 'call', bridge.block('ToBridge')
+        + second.block('FromBridge'))
+    if not left_first:
+        call.emit('MusicOnHoldStop', 'call', caller_ch.block())
+    call.leave(leg.outer)
+    call.enter(bridge, leg.outer)
+    call.leave(transferer)
     call.emit('AttendedTransfer', 'call', [('Result', 'Success')]
-        + agent.outer.block('OrigTransferer') + bridge.block('OrigBridge')
-        + consult.block('SecondTransferer') + second.block('SecondBridge')
-        + [('DestType', 'Threeway' if threeway else 'Bridge'),
-            ('DestBridgeUniqueid', bridge.uniqueid)]
-        + caller_ch.block('Transferee') + leg.outer.block('TransferTarget')
-        + [('IsExternal', 'No')])
-    if threeway:
-        call.emit('Unhold', 'call', agent.outer.block())
+        + transferer.block('OrigTransferer') + bridge.block('OrigBridge')
+        + transferer.block('SecondTransferer') + second.block('SecondBridge')
+        + caller_ch.block('Transferee')
+        + ([] if left_first else leg.outer.block('TransferTarget'))
+        + [('IsExternal', 'No'),
+            ('DestType', 'Threeway' if threeway else 'Bridge'),
+            ('DestBridgeUniqueid', bridge.uniqueid)])
+    call.destroy(second)
+    if threeway:    # no capture: the transferer back in a 3-way bridge
+        call.enter(bridge, transferer)
+        call.emit('Unhold', 'call', transferer.block())
     else:
-        call.leave(agent.outer)
         for channel in agent.channels:
             call.hangup(channel, peer=caller_ch)
-    call.leave(consult)
-    call.hangup(consult, peer=leg.outer)
-    call.leave(leg.outer)
-    call.destroy(second)
-    call.enter(bridge, leg.outer)
     kept = [p for p in parties if threeway or p is not agent]
     return kept + [leg] if threeway else [leg] + kept
 
 
 def _consult_failed(call: Call, caller_ch: Channel, parties: list[Leg],
-        agent: Leg, consult: Channel, bridge: Bridge) -> list[Leg]:
+        agent: Leg, bridge: Bridge) -> list[Leg]:
     """``AttendedTransfer`` with ``Result: Fail`` and ``DestType: Fail``
     (values of the AMI event reference, not of a capture): the transfer
     did not happen and the agent is back with the caller."""
+    transferer = agent.outer
     call.emit('AttendedTransfer', 'call', [('Result', 'Fail')]
-        + agent.outer.block('OrigTransferer') + bridge.block('OrigBridge')
-        + consult.block('SecondTransferer') + [('DestType', 'Fail')]
-        + caller_ch.block('Transferee') + [('IsExternal', 'No')])
-    call.hangup(consult)
-    call.emit('Unhold', 'call', agent.outer.block())
+        + transferer.block('OrigTransferer') + bridge.block('OrigBridge')
+        + transferer.block('SecondTransferer')
+        + caller_ch.block('Transferee')
+        + [('IsExternal', 'No'), ('DestType', 'Fail')])
+    call.emit('MusicOnHoldStop', 'call', caller_ch.block())
+    call.emit('Unhold', 'call', transferer.block())
     return parties

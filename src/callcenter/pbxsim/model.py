@@ -84,18 +84,19 @@ class Bridge:
     creator: str = '<unknown>'
     name: str = '<unknown>'
 
-    def block(self, prefix: str = '') -> Headers:
+    def block(self, prefix: str = 'Bridge') -> Headers:
+        "``BridgeUniqueid``…, or ``OrigBridgeUniqueid``… with that prefix."
         technology = 'softmix' if len(self.channels) > 2 or (
             self.creator == 'ConfBridge') else 'simple_bridge'
         kind = 'base' if self.creator == 'ConfBridge' else 'basic'
         p = prefix
         return [
-            (f'{p}BridgeUniqueid', self.uniqueid), (f'{p}BridgeType', kind),
-            (f'{p}BridgeTechnology', technology),
-            (f'{p}BridgeCreator', self.creator),
-            (f'{p}BridgeName', self.name),
-            (f'{p}BridgeNumChannels', str(len(self.channels))),
-            (f'{p}BridgeVideoSourceMode', 'none')]
+            (f'{p}Uniqueid', self.uniqueid), (f'{p}Type', kind),
+            (f'{p}Technology', technology),
+            (f'{p}Creator', self.creator),
+            (f'{p}Name', self.name),
+            (f'{p}NumChannels', str(len(self.channels))),
+            (f'{p}VideoSourceMode', 'none')]
 
 
 @dataclass

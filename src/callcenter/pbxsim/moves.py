@@ -5,11 +5,12 @@ The CTI bridge holds a call by redirecting the customer's channel to
 ``ExtraChannel`` to ``callcenter-hold-agent`` (``Wait()``), and resumes it
 with the ``Bridge`` action; a conference redirects both to
 ``callcenter-conference``, exten the call's Linkedid (``ConfBridge()``),
-and originates the third agent into the same room. Asterisk 18-22 then
-emits, per channel: ``BridgeLeave`` (and ``BridgeDestroy`` of the emptied
-bridge), ``Newexten`` of the new application, ``MusicOnHoldStart`` /
-``MusicOnHoldStop``; a Bridge action gives ``BridgeCreate`` and two
-``BridgeEnter``; ConfBridge gives ``ConfbridgeStart``, a ``BridgeEnter``
+and originates the third agent into the same room. Asterisk 22.10.1
+answers a hold with ``BridgeLeave`` of both, ``HangupHandlerPush`` and
+``Newexten`` of the agent then of the customer, ``MusicOnHoldStart`` and
+last ``BridgeDestroy``; a Bridge action with ``BridgeCreate``,
+``BridgeEnter`` of the agent, ``MusicOnHoldStop``, ``BridgeEnter`` of the
+customer (``tests/pbx/captures/01_hold_resume_blind.txt``); ConfBridge gives ``ConfbridgeStart``, a ``BridgeEnter``
 and ``ConfbridgeJoin`` per member, ``ConfbridgeLeave`` and finally
 ``ConfbridgeEnd``. The hold contexts push the ``callcenter-hold-end``
 hangup handler, which hangs up the channel named by ``CALLCENTER_PEER``
@@ -60,20 +61,35 @@ def _goto(call: Call, channel: Channel, context: str, exten: str,
 
 
 def hold(call: Call, request: Request, bridge: Bridge) -> None:
+    """Both leave the bridge; the agent goes to ``Wait()``, the customer to
+    ``MusicOnHold()``, each pushing the hold-end hangup handler; the
+    emptied bridge goes last (Asterisk 22.10.1,
+    ``tests/pbx/captures/01_hold_resume_blind.txt``)."""
     customer = call.pbx.find(request.channel)
     agent = call.pbx.find(request.extra)
     if customer is None or agent is None:
         return
-    _unbridge(call, bridge, customer, agent)
-    _goto(call, customer, HOLD, request.target, 'MusicOnHold', 'default')
+    for channel in (customer, agent):
+        call.leave(channel)
+    _park(call, agent, HOLD_AGENT, request.target, 'Wait', '3600')
+    _park(call, customer, HOLD, request.target, 'MusicOnHold', 'default')
     call.emit('MusicOnHoldStart', 'call', customer.block()
         + [('Class', 'default')])
     call.held = customer
-    _goto(call, agent, HOLD_AGENT, request.target, 'Wait', '3600')
-    for channel in (customer, agent):
-        # Priority 1 of both hold contexts pushes this hangup handler; it
-        # stays on the channel after a Bridge or a Redirect moved it on.
-        channel.hangup_handler = HOLD_END
+    if not bridge.channels:
+        call.destroy(bridge)
+
+
+def _park(call: Call, channel: Channel, context: str, exten: str,
+        application: str, data: str) -> None:
+    """Priority 1 of the hold contexts pushes the hangup handler; it stays
+    on the channel after a Bridge or a Redirect moved it on."""
+    channel.context, channel.exten, channel.priority = context, exten, 1
+    channel.hangup_handler = HOLD_END
+    call.emit('HangupHandlerPush', 'dialplan', channel.block()
+        + [('Handler', f'{HOLD_END},s,1')])
+    channel.priority = 2
+    call.newexten(channel, application, data)
 
 
 def stop_music(call: Call) -> None:
@@ -88,11 +104,13 @@ def resume(call: Call, request: Request, bridge: Bridge) -> None:
     second = call.pbx.find(request.extra)
     if first is None or second is None:
         return
-    stop_music(call)
     bridge.uniqueid, bridge.destroyed = str(uuid.uuid4()), False
     call.emit('BridgeCreate', 'call', bridge.block())
-    for channel in (first, second):
-        call.enter(bridge, channel)
+    # Asterisk 22.10.1 stops the music once the agent is in the new bridge
+    # (``tests/pbx/captures/01_hold_resume_blind.txt``).
+    call.enter(bridge, first)
+    stop_music(call)
+    call.enter(bridge, second)
 
 
 async def conference(call: Call, cfg: SimConfig, request: Request,

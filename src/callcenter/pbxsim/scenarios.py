@@ -38,6 +38,16 @@ def _inbound_channel(call: Call, cfg: SimConfig, caller: str,
     return channel
 
 
+def _queue_dialled(leg: Leg) -> None:
+    """The ``;1`` half of a Local member is the queue's outgoing line: once
+    it rings Asterisk 22.10.1 reports it in exten ``s``, application
+    ``AppQueue`` (``tests/pbx/captures/02_attended.cti-session.txt``)."""
+    if leg.inner is not leg.outer:
+        leg.outer.exten = 's'
+        leg.outer.application = 'AppQueue'
+        leg.outer.app_data = '(Outgoing Line)'
+
+
 def _pick(call: Call, queue: str, agent: str | None) -> Member | None:
     members = list(call.pbx.queues[queue].members.values())
     if agent is not None:
@@ -81,6 +91,7 @@ async def inbound(call: Call, cfg: SimConfig, *, caller: str,
     call.emit('AgentCalled', 'agent', caller_ch.block()
         + leg.outer.block('Dest') + _queue_block(member))
     call.dial_begin(caller_ch, leg, tech=True)
+    _queue_dialled(leg)
     call.ringing(caller_ch, leg)
     await call.clock.wait(cfg.ring if ring is None else ring)
     call.answer_leg(caller_ch, leg)
@@ -142,6 +153,7 @@ async def abandoned(call: Call, cfg: SimConfig, *, caller: str,
         call.emit('AgentCalled', 'agent', caller_ch.block()
             + leg.outer.block('Dest') + _queue_block(member))
         call.dial_begin(caller_ch, leg, tech=True)
+        _queue_dialled(leg)
         call.ringing(caller_ch, leg)
         await call.clock.wait(ring)
         call.dial_end(caller_ch, leg, 'NOANSWER')
