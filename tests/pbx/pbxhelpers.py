@@ -8,6 +8,7 @@ import base64
 import contextlib
 import json
 import urllib.request
+from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, TypeVar
 
 from callcenter.pbxsim import SimConfig, Simulator
