@@ -91,9 +91,14 @@ class Db:
             conn.execute(query, args)
 
     def point(self, port: int, secret: str = 'cti-secret') -> None:
-        "Aim the demo PBX record at a simulator; forget earlier calls."
+        """Aim the demo PBX record at a simulator; forget earlier calls and
+        when the agents' states began (a fast simulator's clock runs ahead
+        of the wall clock: an earlier test's state would look newer than
+        this test's)."""
         self.execute("DELETE FROM callcenter_call WHERE server = %s",
             self.server_id)
+        self.execute("UPDATE callcenter_agent SET state_since = NULL"
+            " WHERE server = %s", self.server_id)
         self.execute("UPDATE callcenter_pbx_server SET port = %s, "
             "secret = %s, host = '127.0.0.1', link_state = 'unknown', "
             "link_message = NULL, active = true WHERE id = %s",
