@@ -22,3 +22,37 @@
         return respond.call(this, definition);
     };
 }());
+
+/* The same gap for typing: what is typed in a step's fields before the
+ * step is filled is overwritten by its defaults (an agent who typed a
+ * search into Search Knowledge Base as soon as it showed lost the text).
+ * The step's form is inert (and marked aria-disabled) from its display
+ * until its values are set: sao creates the step's record, sets its
+ * defaults, then its values (Record.set), the last step of the fill.
+ */
+(function() {
+    'use strict';
+    const Wizard = Sao.Wizard;
+    const update = Wizard.prototype.update;
+
+    function onceCalled(object, name, after) {
+        const original = object[name];
+        object[name] = function(...args) {
+            object[name] = original;
+            const result = original.apply(this, args);
+            after(result);
+            return result;
+        };
+    }
+
+    Wizard.prototype.update = function(view, buttons) {
+        const result = update.call(this, view, buttons);
+        const form = this.widget;
+        const filled = () => form.removeAttr('inert aria-disabled');
+        form.attr({'inert': '', 'aria-disabled': 'true'});
+        onceCalled(this.screen, 'new_', prm => jQuery.when(prm).then(
+            record => record ? onceCalled(record, 'set', filled) : filled(),
+            filled));
+        return result;
+    };
+}());
