@@ -7,7 +7,6 @@ from trytond.modules.callcenter_base.notify import publish
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.rpc import RPC
-from trytond.transaction import Transaction
 
 from .agent_pending import pending
 from .times import parse_time

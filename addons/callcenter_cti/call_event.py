@@ -15,7 +15,6 @@ from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from trytond.modules.callcenter_base.notify import publish
 from .call_event_batch import (
     EventBatch, leg_linkedid, shared_batch, sharing)
 from .exceptions import BridgeAccessError
