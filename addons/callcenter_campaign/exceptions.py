@@ -15,3 +15,7 @@ class CampaignWindowError(ValidationError):
 
 class CallbackTimeError(ValidationError):
     pass
+
+
+class PoolLimitError(ValidationError):
+    pass
