@@ -1,5 +1,6 @@
 "Fixtures shared by the campaign tests."
 import datetime as dt
+from contextlib import contextmanager
 
 from trytond.pool import Pool
 
@@ -76,3 +77,12 @@ def create_disposition(name, code, action='recycle', **values):
     disposition, = Disposition.create([dict(
                 name=name, code=code, action=action, **values)])
     return disposition
+
+
+@contextmanager
+def as_user(user):
+    "Act as ``user`` with access rights and record rules checked."
+    from trytond.transaction import Transaction
+    with Transaction().set_user(user.id), \
+            Transaction().set_context(_check_access=True):
+        yield
