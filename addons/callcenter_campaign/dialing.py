@@ -9,7 +9,11 @@ The API is kept stable for the dialer process (``dialer/``) and pacing:
   the agent's result, which drives recycling and follow-up;
 * ``abandon_counts(campaign, since)``: answers and drops since a time.
 
-Times are naive UTC, as Tryton stores them. ``next_leads`` walks the
+Times are naive UTC, as Tryton stores them. The dialer's hot path
+(``next_leads``, ``record_outcome``) reads and writes with SQL on purpose:
+through the ORM a round took 180 ms at 20,000 leads, with SQL a few ms
+(``bench/campaign_dialing.py``); the rows are system fields, read-only in
+the client, and stamped with the user and time like the ORM does. ``next_leads`` walks the
 index on (task, dial state, next attempt, id) in order and stops at
 ``count``: the rules that need the number (do-not-call, 24 h limit,
 per-number lockout) are checked on those candidates only. Rows are taken
@@ -121,17 +125,17 @@ def _choose_numbers(campaign, lead_ids, now):
 
 
 def _active_numbers(lead_ids):
-    pool = Pool()
-    Number = pool.get('callcenter.campaign.lead.number')
+    "The active numbers of each lead, in the lead's order of numbers."
+    cursor = Transaction().connection.cursor()
+    cursor.execute(
+        'SELECT lead, id, key, next_attempt_at '
+        'FROM callcenter_campaign_lead_number '
+        'WHERE lead = ANY(%s) AND state = \'active\' '
+        'ORDER BY lead, sequence ASC NULLS FIRST, id', (lead_ids,))
     numbers = defaultdict(list)
-    for number in Number.search([
-                ('lead', 'in', lead_ids),
-                ('state', '=', 'active'),
-                ], order=[('lead', 'ASC'), ('sequence', 'ASC NULLS FIRST'),
-                ('id', 'ASC')]):
-        numbers[number.lead.id].append({
-                'id': number.id, 'key': number.key,
-                'next_attempt_at': number.next_attempt_at})
+    for lead, id_, key, next_attempt_at in cursor:
+        numbers[lead].append({
+                'id': id_, 'key': key, 'next_attempt_at': next_attempt_at})
     return numbers
 
 
@@ -150,45 +154,65 @@ def _recent_attempts(number_ids, now):
 
 def _put_aside(put_off, closed, dnc):
     "Leads to try later, leads with nothing left, numbers now blocked."
-    pool = Pool()
-    Lead = pool.get('callcenter.campaign.lead')
-    Number = pool.get('callcenter.campaign.lead.number')
+    cursor = Transaction().connection.cursor()
+    user, now = _stamp()
     if dnc:
-        Number.write(Number.browse(dnc), {'state': 'do_not_call'})
-    args = []
-    for lead_id, when in put_off.items():
-        args.extend([[Lead(lead_id)], {'next_attempt_at': when}])
+        cursor.execute(
+            'UPDATE callcenter_campaign_lead_number SET state = '
+            '\'do_not_call\', write_uid = %s, write_date = %s '
+            'WHERE id = ANY(%s)', (user, now, dnc))
+    if put_off:
+        cursor.execute(
+            'UPDATE callcenter_campaign_lead AS l SET next_attempt_at = '
+            'v.later, write_uid = %s, write_date = %s '
+            'FROM unnest(%s::integer[], %s::timestamp[]) AS v(id, later) '
+            'WHERE l.id = v.id',
+            (user, now, list(put_off), list(put_off.values())))
     if closed:
-        args.extend([Lead.browse(closed), {'dial_state': 'done'}])
-    if args:
-        Lead.write(*args)
+        cursor.execute(
+            'UPDATE callcenter_campaign_lead SET dial_state = \'done\', '
+            'write_uid = %s, write_date = %s WHERE id = ANY(%s)',
+            (user, now, closed))
+    _written()
+
+
+def _written():
+    "Drop the records' cached values after a write by SQL (as the ORM)."
+    Transaction().counter += 1
+
+
+def _stamp():
+    "The user and time to stamp rows written by SQL with."
+    return Transaction().user, dt.datetime.now()
 
 
 def _start_attempts(campaign, picked, now):
     "Create the attempts of ``picked`` and mark their leads as dialling."
-    pool = Pool()
-    Attempt = pool.get('callcenter.campaign.attempt')
-    Lead = pool.get('callcenter.campaign.lead')
+    Attempt = Pool().get('callcenter.campaign.attempt')
     if not picked:
         return []
-    leads = Lead.browse([lead_id for lead_id, _ in picked])
-    by_count = defaultdict(list)
-    for lead in leads:
-        by_count[lead.attempt_count or 0].append(lead)
-    args = []
-    for done, group in by_count.items():
-        args.extend([group, {
-                    'dial_state': 'dialing', 'attempt_count': done + 1,
-                    'last_attempt_at': now}])
-    Lead.write(*args)
-    return Attempt.create([{
-                'company': campaign.company.id,
-                'campaign': campaign.id,
-                'lead': lead.id,
-                'number': number_id,
-                'started_at': now,
-                'pass_number': lead.pass_number,
-                } for lead, (_, number_id) in zip(leads, picked)])
+    lead_ids = [lead_id for lead_id, _ in picked]
+    number_ids = [number_id for _, number_id in picked]
+    cursor = Transaction().connection.cursor()
+    user, stamp = _stamp()
+    cursor.execute(
+        'UPDATE callcenter_campaign_lead SET dial_state = \'dialing\', '
+        'attempt_count = COALESCE(attempt_count, 0) + 1, '
+        'last_attempt_at = %s, write_uid = %s, write_date = %s '
+        'WHERE id = ANY(%s)', (now, user, stamp, lead_ids))
+    cursor.execute(
+        'INSERT INTO callcenter_campaign_attempt (company, campaign, lead, '
+        'number, started_at, pass_number, create_uid, create_date) '
+        'SELECT %s, %s, v.lead, v.number, %s, l.pass_number, %s, %s '
+        'FROM unnest(%s::integer[], %s::integer[], %s::integer[]) '
+        'AS v(lead, number, ord) '
+        'JOIN callcenter_campaign_lead AS l ON l.id = v.lead '
+        'ORDER BY v.ord RETURNING id',
+        (campaign.company.id, campaign.id, now, user, stamp, lead_ids,
+            number_ids, list(range(len(picked)))))
+    ids = sorted(i for i, in cursor)
+    _written()
+    return Attempt.browse(ids)
 
 
 def record_outcome(attempt, outcome, call=None, now=None, agent=None,
@@ -198,46 +222,56 @@ def record_outcome(attempt, outcome, call=None, now=None, agent=None,
     after the campaign's delay for the outcome (72 h at least after an
     abandoned call), until the lead's attempts are used up."""
     now = now or dt.datetime.now()
-    with without_check_access():
-        _write_attempt(attempt, outcome, call, now, agent, talk_duration)
-        _recycle_number(attempt, outcome, now)
-        _recycle_lead(attempt, outcome, now)
+    campaign = attempt.campaign
+    cursor = Transaction().connection.cursor()
+    user, stamp = _stamp()
+    cursor.execute(
+        'UPDATE callcenter_campaign_attempt SET outcome = %s, ended_at = %s,'
+        ' call = COALESCE(%s, call), agent = COALESCE(%s, agent), '
+        'talk_duration = COALESCE(%s, talk_duration), write_uid = %s, '
+        'write_date = %s WHERE id = %s RETURNING lead, number',
+        (outcome, now, int(call) if call is not None else None,
+            int(agent) if agent is not None else None, talk_duration,
+            user, stamp, attempt.id))
+    lead_id, number_id = cursor.fetchone()
+    _recycle_number(number_id, outcome, now, campaign)
+    _recycle_lead(lead_id, outcome, now, campaign)
+    _written()
     return attempt
 
 
-def _write_attempt(attempt, outcome, call, now, agent, talk_duration):
-    Attempt = Pool().get('callcenter.campaign.attempt')
-    values = {'outcome': outcome, 'ended_at': now}
-    if call is not None:
-        values['call'] = int(call)
-    if agent is not None:
-        values['agent'] = int(agent)
-    if talk_duration is not None:
-        values['talk_duration'] = talk_duration
-    Attempt.write([attempt], values)
+def _recycle_number(number_id, outcome, now, campaign):
+    cursor = Transaction().connection.cursor()
+    user, stamp = _stamp()
+    state = 'invalid' if outcome == 'invalid' else None
+    lockout = (now + _delay(campaign, outcome)
+        if outcome == 'abandoned' else None)
+    cursor.execute(
+        'UPDATE callcenter_campaign_lead_number SET last_outcome = %s, '
+        'state = COALESCE(%s, state), '
+        'next_attempt_at = COALESCE(%s, next_attempt_at), '
+        'write_uid = %s, write_date = %s WHERE id = %s',
+        (outcome, state, lockout, user, stamp, number_id))
 
 
-def _recycle_number(attempt, outcome, now):
-    Number = Pool().get('callcenter.campaign.lead.number')
-    values = {'last_outcome': outcome}
-    if outcome == 'invalid':
-        values['state'] = 'invalid'
-    elif outcome == 'abandoned':
-        values['next_attempt_at'] = now + _delay(attempt.campaign, outcome)
-    Number.write([attempt.number], values)
-
-
-def _recycle_lead(attempt, outcome, now):
-    Lead = Pool().get('callcenter.campaign.lead')
-    lead, campaign = attempt.lead, attempt.campaign
-    values = {'callback_at': None, 'callback_user': None}
+def _recycle_lead(lead_id, outcome, now, campaign):
+    cursor = Transaction().connection.cursor()
+    user, stamp = _stamp()
     if outcome == 'live':
-        values.update(dial_state='done', reached=True)
+        cursor.execute(
+            'UPDATE callcenter_campaign_lead SET dial_state = \'done\', '
+            'reached = TRUE, callback_at = NULL, callback_user = NULL, '
+            'write_uid = %s, write_date = %s WHERE id = %s',
+            (user, stamp, lead_id))
     else:
-        values['next_attempt_at'] = now + _delay(campaign, outcome)
-        used_up = (lead.attempt_count or 0) >= (campaign.max_attempts or 1)
-        values['dial_state'] = 'done' if used_up else 'ready'
-    Lead.write([lead], values)
+        cursor.execute(
+            'UPDATE callcenter_campaign_lead SET next_attempt_at = %s, '
+            'dial_state = CASE WHEN COALESCE(attempt_count, 0) >= %s '
+            'THEN \'done\' ELSE \'ready\' END, callback_at = NULL, '
+            'callback_user = NULL, write_uid = %s, write_date = %s '
+            'WHERE id = %s',
+            (now + _delay(campaign, outcome), campaign.max_attempts or 1,
+                user, stamp, lead_id))
 
 
 def _delay(campaign, outcome):

@@ -268,3 +268,47 @@ class ConcurrentDialingTestCase(_DBTestCase):
             pool.get('callcenter.campaign.task').delete([task])
             transaction.commit()
 
+
+
+class ResultTestCase(_DBTestCase):
+    "Test the campaign results"
+    module = 'callcenter_campaign'
+
+    @with_transaction()
+    def test_results_per_campaign_agent_and_disposition(self):
+        "Results count outcomes, abandon rate, talk time and conversions"
+        pool = Pool()
+        Result = pool.get('callcenter.campaign.result')
+        AgentResult = pool.get('callcenter.campaign.result.agent')
+        ByDisposition = pool.get('callcenter.campaign.result.disposition')
+        with set_company(company := create_company()):
+            alice = create_user('alice', company, 'group_agent')
+            campaign = create_campaign(create_task("Results",
+                    *[f'+861380013{i:04d}' for i in range(10)]))
+            sale = create_disposition("Sale", 'sale', action='final',
+                conversion=True)
+            later = create_disposition("Later", 'later')
+            outcomes = ['live'] * 3 + ['abandoned'] + ['machine'] * 3 + [
+                'no_answer'] * 2 + ['busy']
+            attempts = next_leads(campaign, 10, at(2))
+            for attempt, outcome in zip(attempts, outcomes):
+                live = outcome == 'live'
+                record_outcome(attempt, outcome, now=at(2, 1),
+                    agent=alice if live else None,
+                    talk_duration=dt.timedelta(minutes=3) if live else None)
+            for attempt, disposition in zip(attempts, [sale, sale, later]):
+                set_disposition(attempt.lead, disposition, agent=alice,
+                    now=at(2, 5))
+            with Transaction().set_context(company=company.id):
+                day, = Result.search([('campaign', '=', campaign.id)])
+                by_agent, = AgentResult.search([])
+                counts = {r.disposition.code: r.count
+                    for r in ByDisposition.search([])}
+        self.assertEqual((day.date, day.dialled, day.live, day.machine,
+                day.no_answer, day.busy, day.abandoned),
+            (at(2).date(), 10, 3, 3, 2, 1, 1))
+        self.assertEqual(day.abandon_rate, 25.0)
+        self.assertEqual((day.talk_minutes, day.conversions), (9.0, 2))
+        self.assertEqual((by_agent.agent, by_agent.live,
+                by_agent.conversions), (alice, 3, 2))
+        self.assertEqual(counts, {'sale': 2, 'later': 1})
