@@ -69,10 +69,15 @@ def is_open(campaign, zone_name, now):
 
 
 def _holidays(campaign, now):
+    "The company's holidays around ``now``, kept until holidays change."
     Holiday = Pool().get('callcenter.campaign.holiday')
-    holidays = Holiday.search([
-            ('company', '=', campaign.company.id),
-            ('date', '>=', (now - dt.timedelta(days=1)).date()),
-            ('date', '<=', (now + dt.timedelta(days=1)).date()),
-            ])
-    return {h.date for h in holidays}
+    key = (campaign.company.id, now.date())
+    dates = Holiday._dates_cache.get(key)
+    if dates is None:
+        holidays = Holiday.search([
+                ('company', '=', campaign.company.id),
+                ('date', '>=', (now - dt.timedelta(days=1)).date()),
+                ('date', '<=', (now + dt.timedelta(days=1)).date()),
+                ])
+        dates = Holiday._dates_cache.set(key, [h.date for h in holidays])
+    return set(dates)

@@ -28,7 +28,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from . import calendar
 from .campaign import ABANDON_LOCKOUT
-from .dnc import blocked_numbers
+from .dnc import blocking_lists
 
 DAY = dt.timedelta(hours=24)
 #: Rounds of candidates when some fail the per-number checks; only the
@@ -90,22 +90,19 @@ def _candidates(campaign, zones, now, user, limit, seen):
 def _choose_numbers(campaign, lead_ids, now):
     """(lead id, number id) for the leads with a number to dial now, in
     the order of ``lead_ids``; the others are put off or closed."""
-    numbers = _active_numbers(lead_ids)
+    numbers = _active_numbers(lead_ids, now)
     keys = [n['key'] for ns in numbers.values() for n in ns if n['key']]
-    blocked = blocked_numbers(campaign.company.id, campaign.id, keys)
-    blocked_everywhere = blocked_numbers(campaign.company.id, None, blocked)
-    recent = _recent_attempts([n['id'] for ns in numbers.values()
-            for n in ns], now)
+    blocked = blocking_lists(campaign.company.id, campaign.id, keys)
     limit = campaign.max_number_attempts or 1
     chosen, put_off, closed, dnc = [], {}, [], []
     for lead_id in lead_ids:
         best, later = None, None
         for number in numbers.get(lead_id, []):
             if number['key'] in blocked:
-                if number['key'] in blocked_everywhere:
+                if blocked[number['key']]:
                     dnc.append(number['id'])
                 continue
-            times = recent.get(number['id'], [])
+            times = number['recent']
             ready_at = number['next_attempt_at']
             if len(times) >= limit:
                 freed = times[len(times) - limit] + DAY
@@ -124,32 +121,24 @@ def _choose_numbers(campaign, lead_ids, now):
     return chosen
 
 
-def _active_numbers(lead_ids):
-    "The active numbers of each lead, in the lead's order of numbers."
+def _active_numbers(lead_ids, now):
+    """The active numbers of each lead, in the lead's order of numbers,
+    with the start times of their attempts in the last 24 hours."""
     cursor = Transaction().connection.cursor()
     cursor.execute(
-        'SELECT lead, id, key, next_attempt_at '
-        'FROM callcenter_campaign_lead_number '
-        'WHERE lead = ANY(%s) AND state = \'active\' '
-        'ORDER BY lead, sequence ASC NULLS FIRST, id', (lead_ids,))
+        'SELECT n.lead, n.id, n.key, n.next_attempt_at, ARRAY('
+        'SELECT a.started_at FROM callcenter_campaign_attempt AS a '
+        'WHERE a.number = n.id AND a.started_at > %s '
+        'ORDER BY a.started_at) '
+        'FROM callcenter_campaign_lead_number AS n '
+        'WHERE n.lead = ANY(%s) AND n.state = \'active\' '
+        'ORDER BY n.lead, n.sequence ASC NULLS FIRST, n.id',
+        (now - DAY, lead_ids))
     numbers = defaultdict(list)
-    for lead, id_, key, next_attempt_at in cursor:
-        numbers[lead].append({
-                'id': id_, 'key': key, 'next_attempt_at': next_attempt_at})
+    for lead, id_, key, next_attempt_at, recent in cursor:
+        numbers[lead].append({'id': id_, 'key': key,
+                'next_attempt_at': next_attempt_at, 'recent': recent})
     return numbers
-
-
-def _recent_attempts(number_ids, now):
-    "Start times of each number's attempts in the last 24 hours, sorted."
-    if not number_ids:
-        return {}
-    cursor = Transaction().connection.cursor()
-    cursor.execute(
-        'SELECT number, array_agg(started_at ORDER BY started_at) '
-        'FROM callcenter_campaign_attempt '
-        'WHERE number = ANY(%s) AND started_at > %s GROUP BY number',
-        (number_ids, now - DAY))
-    return dict(cursor)
 
 
 def _put_aside(put_off, closed, dnc):

@@ -1,6 +1,7 @@
 """Dispositions (marketing results) and holidays."""
 import datetime as dt
 
+from trytond.cache import Cache
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, sequence_ordered, fields)
 from trytond.pyson import Eval
@@ -74,11 +75,17 @@ class Holiday(ModelSQL, ModelView):
     date = fields.Date("Date", required=True,
         help="In the lead's own time zone.")
     name = fields.Char("Name", required=True)
+    _dates_cache = Cache('callcenter.campaign.holiday.dates', context=False)
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._order = [('date', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def on_modification(cls, mode, holidays, field_names=None):
+        super().on_modification(mode, holidays, field_names=field_names)
+        cls._dates_cache.clear()
 
     @staticmethod
     def default_company():

@@ -92,19 +92,25 @@ def blocked_numbers(company_id, campaign_id, keys):
     """The keys among ``keys`` on a do-not-call list of the company or of
     the campaign (full numbers, international or national prefixes); with
     no campaign, on the company's list only."""
+    return set(blocking_lists(company_id, campaign_id, keys))
+
+
+def blocking_lists(company_id, campaign_id, keys):
+    """Key → True when the company's list blocks it, False when only the
+    campaign's does, for the keys among ``keys`` that are blocked."""
     if not keys:
-        return set()
+        return {}
     cursor = Transaction().connection.cursor()
     national = {k: timezones.national(k, k) for k in keys}
     cursor.execute(
-        'SELECT k.key FROM unnest(%s::varchar[], %s::varchar[]) '
-        'AS k(key, national) WHERE EXISTS ('
-        'SELECT 1 FROM callcenter_campaign_dnc d '
-        'WHERE d.company = %s '
+        'SELECT k.key, bool_or(d.campaign IS NULL) '
+        'FROM unnest(%s::varchar[], %s::varchar[]) AS k(key, national) '
+        'JOIN callcenter_campaign_dnc AS d ON d.company = %s '
         'AND (d.campaign IS NULL OR d.campaign = %s) AND ('
         '(NOT d.prefix AND d.key = k.key) OR (d.prefix AND ('
         'k.key LIKE d.key || \'%%\' '
-        'OR k.national LIKE d.key || \'%%\'))))',
+        'OR k.national LIKE d.key || \'%%\'))) '
+        'GROUP BY k.key',
         (list(national), list(national.values()), company_id,
             campaign_id or -1))
-    return {k for k, in cursor}
+    return dict(cursor)
