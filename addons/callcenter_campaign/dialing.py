@@ -11,10 +11,11 @@ The API is kept stable for the dialer process (``dialer/``) and pacing:
 
 Times are naive UTC, as Tryton stores them. The dialer's hot path
 (``next_leads``, ``record_outcome``) reads and writes with SQL on purpose:
-through the ORM a round took 180 ms at 20,000 leads, with SQL a few ms
+through the ORM a round took several times longer
 (``bench/campaign_dialing.py``); the rows are system fields, read-only in
-the client, and stamped with the user and time like the ORM does. ``next_leads`` walks the
-index on (task, dial state, next attempt, id) in order and stops at
+the client, and stamped with the user and time like the ORM does.
+
+``next_leads`` walks the index on (task, dial state, next attempt, id) in order and stops at
 ``count``: the rules that need the number (do-not-call, 24 h limit,
 per-number lockout) are checked on those candidates only. Rows are taken
 ``FOR UPDATE SKIP LOCKED`` and set to *dialing* in the same transaction,

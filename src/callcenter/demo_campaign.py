@@ -173,7 +173,8 @@ def _update_leads(Lead, lead_values, dispositions):
     args = []
     for lead, count, last in lead_values:
         disposition = by_id.get(last['disposition'])
-        values = {'attempt_count': count, 'last_attempt_at': last['started_at'],
+        values = {'attempt_count': count,
+            'last_attempt_at': last['started_at'],
             'reached': last['outcome'] == 'live',
             'next_attempt_at': last['started_at'] + dt.timedelta(hours=4)}
         if disposition:

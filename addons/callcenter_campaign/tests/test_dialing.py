@@ -11,7 +11,7 @@ from ..dialing import (
     abandon_counts, next_leads, record_outcome, second_pass,
     set_disposition)
 from .tools import (
-    LONDON, NEW_YORK, SHANGHAI, add_leads, at, create_campaign,
+    LONDON, NEW_YORK, SHANGHAI, at, create_campaign,
     create_disposition, create_task, create_user)
 
 H = dt.timedelta(hours=1)
