@@ -45,7 +45,8 @@ def next_leads(campaign, count, now=None, user=None):
     without it, callbacks kept for an agent are left alone."""
     now = now or dt.datetime.now()
     task = campaign.task
-    if count <= 0 or not task or task.state != 'open':
+    if (count <= 0 or campaign.state != 'running' or not task
+            or task.state != 'open'):
         return []
     zones = calendar.open_zones(campaign, now)
     if not zones:

@@ -141,10 +141,14 @@ class DialingTestCase(_DBTestCase):
 
     @with_transaction()
     def test_lead_being_dialled_not_returned(self):
-        "A lead being dialled is not handed out again"
+        "A lead being dialled is not handed out again, nor any when paused"
         with set_company(create_company()):
             campaign = create_campaign(
                 create_task("Busy day", SHANGHAI, '+8613900001111'))
+            Campaign = Pool().get('callcenter.campaign')
+            Campaign.pause([campaign])
+            self.assertEqual(next_leads(campaign, 1, at(2)), [])
+            Campaign.start([campaign])
             first = next_leads(campaign, 1, at(2))
             second = next_leads(campaign, 5, at(2))
             self.assertEqual(len(first + second), 2)
