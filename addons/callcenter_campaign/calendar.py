@@ -71,11 +71,12 @@ def is_open(campaign, zone_name, now):
 def _holidays(campaign, now):
     "The company's holidays around ``now``, kept until holidays change."
     Holiday = Pool().get('callcenter.campaign.holiday')
-    key = (campaign.company.id, now.date())
+    company_id = getattr(campaign, 'company_id', None) or campaign.company.id
+    key = (company_id, now.date())
     dates = Holiday._dates_cache.get(key)
     if dates is None:
         holidays = Holiday.search([
-                ('company', '=', campaign.company.id),
+                ('company', '=', company_id),
                 ('date', '>=', (now - dt.timedelta(days=1)).date()),
                 ('date', '<=', (now + dt.timedelta(days=1)).date()),
                 ])

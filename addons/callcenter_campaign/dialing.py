@@ -44,15 +44,43 @@ def next_leads(campaign, count, now=None, user=None):
     (preview, progressive): callbacks set for that agent come to them;
     without it, callbacks kept for an agent are left alone."""
     now = now or dt.datetime.now()
-    task = campaign.task
-    if (count <= 0 or campaign.state != 'running' or not task
-            or task.state != 'open'):
+    settings = _Settings.read(int(campaign))
+    if (count <= 0 or settings.state != 'running'
+            or settings.task_state != 'open'):
         return []
-    zones = calendar.open_zones(campaign, now)
+    zones = calendar.open_zones(settings, now)
     if not zones:
         return []
-    with without_check_access():
-        return _next_leads(campaign, count, now, zones, user)
+    return _next_leads(settings, count, now, zones, user)
+
+
+class _Settings:
+    "What ``next_leads`` needs of a campaign and its task, in one query."
+    __slots__ = ('id', 'state', 'task_id', 'task_state', 'company_id',
+        'max_attempts', 'max_number_attempts', 'callback_to',
+        'skip_holidays', '_windows')
+
+    @classmethod
+    def read(cls, campaign_id):
+        cursor = Transaction().connection.cursor()
+        cursor.execute(
+            'SELECT c.id, c.state, c.task, t.state, c.company, '
+            'c.max_attempts, c.max_number_attempts, c.callback_to, '
+            'c.skip_holidays, c.morning_start, c.morning_end, '
+            'c.afternoon_start, c.afternoon_end '
+            'FROM callcenter_campaign AS c '
+            'LEFT JOIN callcenter_campaign_task AS t ON t.id = c.task '
+            'WHERE c.id = %s', (campaign_id,))
+        row = cursor.fetchone()
+        settings = cls()
+        for name, value in zip(cls.__slots__[:-1], row):
+            setattr(settings, name, value)
+        settings._windows = [(s, e) for s, e in [row[9:11], row[11:13]]
+            if s and e]
+        return settings
+
+    def windows(self):
+        return self._windows
 
 
 def _next_leads(campaign, count, now, zones, user):
@@ -84,7 +112,7 @@ def _candidates(campaign, zones, now, user, limit, seen):
         'AND NOT (l.id = ANY(%s)) '
         'ORDER BY l.next_attempt_at ASC NULLS FIRST, l.id ASC '
         'LIMIT %s FOR UPDATE SKIP LOCKED',
-        (campaign.task.id, now, zones, campaign.max_attempts or 1,
+        (campaign.task_id, now, zones, campaign.max_attempts or 1,
             user.id if user else -1, anyone, seen, limit))
     return [i for i, in cursor]
 
@@ -94,7 +122,7 @@ def _choose_numbers(campaign, lead_ids, now):
     the order of ``lead_ids``; the others are put off or closed."""
     numbers = _active_numbers(lead_ids, now)
     keys = [n['key'] for ns in numbers.values() for n in ns if n['key']]
-    blocked = blocking_lists(campaign.company.id, campaign.id, keys)
+    blocked = blocking_lists(campaign.company_id, campaign.id, keys)
     limit = campaign.max_number_attempts or 1
     chosen, put_off, closed, dnc = [], {}, [], []
     for lead_id in lead_ids:
@@ -199,7 +227,7 @@ def _start_attempts(campaign, picked, now):
         'AS v(lead, number, ord) '
         'JOIN callcenter_campaign_lead AS l ON l.id = v.lead '
         'ORDER BY v.ord RETURNING id',
-        (campaign.company.id, campaign.id, now, user, stamp, lead_ids,
+        (campaign.company_id, campaign.id, now, user, stamp, lead_ids,
             number_ids, list(range(len(picked)))))
     ids = sorted(i for i, in cursor)
     _written()
