@@ -58,7 +58,10 @@ class RecentCalls:
     dials: calls placed and finished ringing (any outcome).
     live: of those, answered by a person (dropped ones included).
     talks: finished conversations with an agent.
-    talk_seconds: their total talk time.
+    talk_seconds: the total talk time of those and of the conversations
+        still going on (their time so far): with the ongoing ones the
+        mean talk time is not biased towards the short calls that have
+        already ended (the exponential estimate with censored times).
     answer_seconds: total seconds from dial to answer of the live calls.
     """
     dials: int = 0
@@ -106,7 +109,8 @@ class PacingConfig:
     max_lines_per_agent: calls in flight per logged-in agent at most.
     """
     abandon_limit: float = 0.03
-    target_ratio: float = 0.9
+    target_ratio: float = 1.0
+    z: float = 1.0
     max_ratio_share: float = 2.0
     min_dials: int = 50
     min_live: int = 10
@@ -240,11 +244,19 @@ class Pacer:
         target = config.target_ratio * config.abandon_limit
         horizon = state.recent.live
         ratios = [
-            (target * (live + horizon) - abandoned) / horizon
+            (self._spendable(target * (live + horizon)) - abandoned)
+            / horizon
             for live, abandoned in [
                 (state.live_24h, state.abandoned_24h),
                 (state.live_30d, state.abandoned_30d)]]
         return max(0.0, min(min(ratios), config.max_ratio_share * target))
+
+    def _spendable(self, allowed):
+        """Of ``allowed`` drops, those that may be planned: a margin of
+        ``z`` standard deviations is kept for the chance that more of the
+        planned calls are dropped than expected (drops counted as
+        Poisson)."""
+        return allowed - self.config.z * math.sqrt(max(0.0, allowed))
 
     def _acceptable(self, live, drops, left, ratio):
         limit = self.config.abandon_limit
