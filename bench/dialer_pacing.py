@@ -96,7 +96,7 @@ class Simulation:
         self.talk_time = 0.0
         self.talk_starts = 0.0  # sum of the start times of ongoing talks
         self.live = self.abandoned = 0
-        self.recent = deque(maxlen=RECENT_DIALS)  # (live, answer delay)
+        self.recent = deque(maxlen=RECENT_DIALS)  # (live, ring seconds)
         self.talks = deque(maxlen=RECENT_TALKS)
         self.minute = deque()  # (time, dropped) of live answers
 
