@@ -33,10 +33,12 @@ The rule, in plain words:
   answer are the ready ones, less the calls already waiting, plus the
   talking agents that finish within ``h`` seconds, Binomial(talking,
   1 - exp(-h / T)) (talk times taken as exponential).  The expected drops
-  E[max(0, X - C)] (normal approximation of X - C with a continuity
-  correction) must stay under both the planned abandon ratio times the
-  expected live answers E[X], and the remaining allowance of every window
-  (limit x (live + E[X]) - abandoned).  The largest number of new calls
+  E[max(0, X - C)] (exact for small teams, a normal estimate otherwise)
+  must stay under both the planned abandon ratio times the expected live
+  answers E[X] and the remaining allowance of every window (limit x (live
+  + E[X]) - abandoned).  The planned ratio spreads what the tighter window
+  still allows, less a margin of one standard deviation for chance, over
+  as many live answers as the recent calls hold.  The largest number of new calls
   that keeps both is placed; never fewer than progressive would place.
 
 VICIdial's ADAPT modes (``bin/AST_VDadapt.pl``) react to idle agents minus
@@ -48,6 +50,8 @@ import math
 from dataclasses import dataclass
 
 __all__ = ['RecentCalls', 'PacingState', 'PacingConfig', 'Decision', 'Pacer']
+
+EXACT_TERMS = 400  # up to this many (x, y) pairs drops are summed exactly
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,28 @@ def expected_excess(mean, variance, capacity):
     return max(0.0, sigma * density + (mean - threshold) * tail)
 
 
+def binomial(count, chance):
+    "The probabilities of 0..count successes in ``count`` trials."
+    return [math.comb(count, k) * chance ** k * (1 - chance) ** (count - k)
+        for k in range(count + 1)]
+
+
+def expected_drops(calls, contact, talking, finish, capacity):
+    """E[max(0, X - Y - capacity)]: the live answers X ~ B(calls, contact)
+    that the ``capacity`` free agents and the talking agents freed in
+    time, Y ~ B(talking, finish), cannot take.  Exact for small teams,
+    the normal estimate otherwise (within 0.07 of exact)."""
+    if (calls + 1) * (talking + 1) <= EXACT_TERMS:
+        return sum(px * py * max(0, x - y - capacity)
+            for x, px in enumerate(binomial(calls, contact))
+            for y, py in enumerate(binomial(talking, finish))
+            if x - y > capacity)
+    mean = calls * contact - talking * finish
+    variance = (calls * contact * (1 - contact)
+        + talking * finish * (1 - finish))
+    return expected_excess(mean, variance, capacity)
+
+
 class Pacer:
     "Decides how many calls to place; holds no state between decisions."
 
@@ -240,13 +266,9 @@ class Pacer:
     def _expected(self, state, new, rates):
         "Expected live answers and drops with ``new`` more calls."
         n = state.calls_ringing + new
-        p, finish = rates.contact, rates.finish
-        live_mean = n * p
-        mean = live_mean - state.agents_talking * finish
-        variance = (n * p * (1 - p)
-            + state.agents_talking * finish * (1 - finish))
         capacity = state.agents_ready - state.calls_waiting
-        return live_mean, expected_excess(mean, variance, capacity)
+        return n * rates.contact, expected_drops(n, rates.contact,
+            state.agents_talking, rates.finish, capacity)
 
     def _planned_ratio(self, state):
         """The abandon ratio the calls in flight may run at: the target
