@@ -3,3 +3,15 @@ from trytond.model.exceptions import ValidationError
 
 class PacingRatioError(ValidationError):
     pass
+
+
+class AbandonDelayError(ValidationError):
+    pass
+
+
+class CampaignWindowError(ValidationError):
+    pass
+
+
+class CallbackTimeError(ValidationError):
+    pass
