@@ -21,7 +21,7 @@ The rule, in plain words:
 
 - No agent logged in, or ``limit`` <= 0: no call.
 - Until ``min_dials`` recent dials with some live answers are seen, or when
-  the campaign has used up its abandon allowance (abandoned > limit x live
+  the campaign has used up its abandon allowance (abandoned >= limit x live
   answers over the last 24 hours or over 30 days, counted as Ofcom and the
   FTC do: machine answers and no answers are outside the denominator), the
   pacer is progressive: one call in flight per ready agent, so that every
@@ -38,8 +38,9 @@ The rule, in plain words:
   answers E[X] and the remaining allowance of every window (limit x (live
   + E[X]) - abandoned).  The planned ratio spreads what the tighter window
   still allows, less a margin of one standard deviation for chance, over
-  as many live answers as the recent calls hold.  The largest number of new calls
-  that keeps both is placed; never fewer than progressive would place.
+  as many live answers as the recent calls hold.  The largest number of
+  new calls that keeps both is placed; never fewer than progressive would
+  place.
 
 VICIdial's ADAPT modes (``bin/AST_VDadapt.pl``) react to idle agents minus
 waiting calls and fall back to one line per agent once the day's drop rate

@@ -53,18 +53,18 @@ class Statistic(ModelSQL, ModelView):
     @classmethod
     def _votes(cls):
         "One row per choice picked in a submitted response."
-        response, answer, _, _, picked = cls._tables()
+        response, answer, _, _, _ = cls._tables()
         single = answer.join(response,
             condition=answer.response == response.id).select(
             answer.option.as_('option'),
             where=(response.state == 'submitted')
             & (answer.option != None))  # noqa: E711
-        answer2, response2 = cls._tables()[1], cls._tables()[0]
-        multiple = picked.join(answer2,
-            condition=picked.answer == answer2.id).join(response2,
-            condition=answer2.response == response2.id).select(
+        response, answer, _, _, picked = cls._tables()
+        multiple = picked.join(answer,
+            condition=picked.answer == answer.id).join(response,
+            condition=answer.response == response.id).select(
             picked.option.as_('option'),
-            where=response2.state == 'submitted')
+            where=response.state == 'submitted')
         return Union(single, multiple, all_=True)
 
     @classmethod
@@ -130,7 +130,8 @@ class StatisticSpreadsheet(Report):
     def _sheet(cls, workbook, questionnaire, rows):
         "A sheet per questionnaire: question, choice, responses, share."
         Statistic = Pool().get('callcenter.questionnaire.statistic')
-        title = ''.join(c for c in questionnaire.rec_name if c not in '[]:*?/\\')
+        title = ''.join(
+            c for c in questionnaire.rec_name if c not in '[]:*?/\\')
         sheet = workbook.create_sheet((title or 'Questionnaire')[:31])
         labels = Statistic.fields_get(['question', 'choice', 'count'])
         sheet.append([labels['question']['string'],
