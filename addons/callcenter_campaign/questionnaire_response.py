@@ -29,11 +29,12 @@ class Response(Workflow, ModelSQL, ModelView):
             ('company', '=', Eval('company', -1))])
     company = fields.Many2One('company.company', "Company", required=True,
         states=_states)
+    # RESTRICT: submitted answers are kept, so what they refer to stays.
     campaign = fields.Many2One('callcenter.campaign', "Campaign",
-        ondelete='SET NULL', states=_states)
+        ondelete='RESTRICT', states=_states)
     lead = fields.Many2One('callcenter.campaign.lead', "Lead",
-        ondelete='CASCADE', states=_states)
-    call = fields.Many2One('callcenter.call', "Call", ondelete='SET NULL',
+        ondelete='RESTRICT', states=_states)
+    call = fields.Many2One('callcenter.call', "Call", ondelete='RESTRICT',
         states=_states)
     user = fields.Many2One('res.user', "Agent", required=True,
         readonly=True, ondelete='RESTRICT')
