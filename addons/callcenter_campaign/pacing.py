@@ -227,8 +227,8 @@ class Pacer:
 
     def _learned(self, recent):
         config = self.config
-        return (recent.dials >= config.min_dials
-            and recent.live >= config.min_live)
+        return (recent.dials >= max(1, config.min_dials)
+            and recent.live >= max(1, config.min_live))
 
     def _allowance(self, state):
         limit = self.config.abandon_limit
@@ -255,7 +255,7 @@ class Pacer:
         contact = min(1.0, recent.live / recent.dials)
         answer = recent.answer_seconds / recent.live
         talk = (recent.talk_seconds / recent.talks
-            if recent.talks >= self.config.min_talks else 0.0)
+            if recent.talks >= max(1, self.config.min_talks) else 0.0)
         finish = 1 - math.exp(-answer / talk) if talk > 0 else 0.0
         return _Rates(contact, answer, talk, finish)
 

@@ -169,3 +169,12 @@ def test_predictive_places_more_than_progressive():
     assert decision.calls >= 3
     assert abs(decision.contact_rate - 0.3) < 1e-9
     assert abs(decision.talk_seconds - 180) < 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(states(agents=st.integers(1, 60), drop_rate=(0, 0.025)))
+def test_eager_config_stays_safe(state):
+    "Learning from the very first call still keeps every bound."
+    config = PacingConfig(min_dials=0, min_live=0, min_talks=0)
+    calls = Pacer(config).calls(state)
+    assert 0 <= calls <= max(0, state.limit)
