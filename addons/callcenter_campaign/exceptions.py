@@ -1,4 +1,4 @@
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class PacingRatioError(ValidationError):
@@ -18,4 +18,24 @@ class CallbackTimeError(ValidationError):
 
 
 class PoolLimitError(ValidationError):
+    pass
+
+
+class QuestionnairePublishedError(AccessError):
+    pass
+
+
+class QuestionnaireEmptyError(ValidationError):
+    pass
+
+
+class QuestionnaireNotPublishedError(ValidationError):
+    pass
+
+
+class ResponseSubmittedError(AccessError):
+    pass
+
+
+class ResponseIncompleteError(ValidationError):
     pass

@@ -10,7 +10,9 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from . import demo_campaign, demo_kb, demo_tickets, tryton
+from . import demo_kb, demo_tickets, tryton
+from . import demo_questionnaire
+from . import demo_campaign
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +86,7 @@ def _load(pool):
     create_customers(pool, random.Random(20260407))
     demo_kb.load(pool, company)
     demo_tickets.load(pool, company)
+    demo_questionnaire.load(pool, company)
     demo_campaign.load(pool, company)
     return True
 
