@@ -25,7 +25,8 @@ from trytond.modules.callcenter_cti.bridge.protocol import FrameParser
 
 from pbxhelpers import capture, run
 
-FAST = BridgeConfig(backoff_initial=0.01, backoff_max=0.2)
+FAST = BridgeConfig(backoff_initial=0.01, backoff_max=0.2,
+    consult_timeout=3.0)
 
 
 def replay(name: str) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator
 
 from . import commands, mapping
 from .client import AmiClient, ClientConfig, LinkState, LinkStatus
+from .journal import Journal
 from .membership import Membership
 
 __all__ = ['Bridge', 'BridgeConfig', 'Tryton', 'main']
@@ -52,7 +53,18 @@ class BridgeConfig:
     events: str = 'on'
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
+    #: Attempts of a batch that fails while the database answers.
     attempts: int = 3
+    #: While the database does not answer, a batch is tried again after
+    #: a delay doubling from ``outage_initial`` up to ``outage_max``.
+    outage_initial: float = 0.2
+    outage_max: float = 5.0
+    #: Directory of the AMI journals (one file per PBX server); default
+    #: ``bridge-journal/<database>`` next to the trytond configuration;
+    #: ``''`` for none.
+    journal_dir: str | None = None
+    #: Seconds an accepted ``Atxfer`` has to show its consultation call.
+    consult_timeout: float = commands.CONSULT_TIMEOUT
 
 
 class Tryton:
@@ -154,6 +166,8 @@ class Link:
         self.commands_wake = asyncio.Event()
         #: Queues of each interface: a logout from the last one only.
         self.membership = Membership()
+        #: The AMI frames received and not committed yet (``journal``).
+        self.journal: Journal | None = None
 
     def push(self, kind: str, payload: Any, size: int = 1) -> None:
         self.items.append((kind, payload))
@@ -168,6 +182,10 @@ class Bridge:
             config: BridgeConfig | None = None) -> None:
         self.tryton = Tryton(config_path, db_name)
         self.config = config or BridgeConfig()
+        journal = self.config.journal_dir
+        self.journal_dir = (Path(config_path).parent / 'bridge-journal'
+            / db_name if journal is None else Path(journal) if journal
+            else None)
         self.links: dict[int, Link] = {}
         #: Total of the events committed, for benchmarks and tests.
         self.committed = 0
@@ -199,6 +217,12 @@ class Bridge:
         client.on_event('*', lambda message: self._on_event(link, message))
         link.client = client
         self.links[link.server_id] = link
+        if self.journal_dir is not None:
+            link.journal = Journal(
+                self.journal_dir / f'server-{link.server_id}.ami')
+            # What a killed bridge read and did not commit, first.
+            for message in link.journal.read():
+                self._on_event(link, message, journal=False)
         try:
             async with client:
                 await self._flush_forever(link)
@@ -206,6 +230,8 @@ class Bridge:
             link.push('server', {'link_state': 'unknown',
                 'link_message': 'bridge stopped'})
             await self._flush(link)
+            if link.journal is not None:
+                link.journal.close()
 
     def _on_state(self, link: Link, status: LinkStatus) -> None:
         log = logger.info if status.state in (
@@ -217,7 +243,8 @@ class Bridge:
             values['last_event_at'] = _stamp(link.client.last_event_at)
         link.push('server', values)
 
-    def _on_event(self, link: Link, message: Any) -> None:
+    def _on_event(self, link: Link, message: Any, journal: bool = True,
+            ) -> None:
         events = mapping.to_events(message)
         if events:
             if link.fresh is not None:
@@ -228,6 +255,10 @@ class Bridge:
                 message.get('Uniqueid'), len(events))
             link.push('events', events, len(events))
         states = link.membership.filter(message, mapping.to_states(message))
+        if journal and link.journal is not None and (events or states
+                or message.name.lower() in mapping.STATE_EVENTS):
+            link.journal.append(message, link.client.last_event_at
+                if link.client is not None else None)
         if states:
             logger.debug("%s of %s → %s", message.name,
                 message.get('Interface'), states[0]['state'])
@@ -266,7 +297,10 @@ class Bridge:
     async def _flush(self, link: Link) -> None:
         link.wake.clear()
         while link.items:
+            journal = link.journal
             items, count = self._take(link)
+            # Taken to the last item: the journal up to here is in them.
+            saved = journal.end if journal and not link.items else None
             client = link.client
             now = time.time()
             if (client is not None and client.last_event_at
@@ -277,6 +311,8 @@ class Bridge:
                 link.event_written = now
             await self._commit(link, items)
             self.committed += count
+            if saved is not None and journal is link.journal:
+                journal.committed(saved)
 
     def _take(self, link: Link) -> tuple[list[Item], int]:
         "At most ``batch_size`` events' worth of items, in order."
@@ -292,18 +328,54 @@ class Bridge:
         return items, count
 
     async def _commit(self, link: Link, items: list[Item]) -> None:
-        for attempt in range(1, self.config.attempts + 1):
+        """Commit ``items``; while the database does not answer, keep
+        them (and keep reading AMI) and try again with a capped backoff;
+        a batch that fails while the database answers is dropped after
+        ``attempts`` tries (logged)."""
+        cfg, attempt, outage, delay = self.config, 0, None, 0.0
+        while True:
             try:
                 await asyncio.to_thread(
                     self.tryton.call, _apply, link.server_id, items)
+                if outage is not None:
+                    logger.warning("PBX server %s: database back after "
+                        "%.1f s, batch committed", link.server_id,
+                        time.monotonic() - outage)
                 return
             except Exception:
+                if not await self._database_answers():
+                    if outage is None:
+                        outage = time.monotonic()
+                        logger.warning("PBX server %s: database "
+                            "unreachable; keeping %d item(s) and reading "
+                            "AMI until it is back", link.server_id,
+                            len(items) + len(link.items), exc_info=True)
+                    delay = min(cfg.outage_max,
+                        max(cfg.outage_initial, delay * 2))
+                    await asyncio.sleep(delay)
+                    continue
+                attempt += 1
                 uniqueids = sorted({e.get('uniqueid') or '' for k, p in items
                         if k == 'events' for e in p})
                 logger.exception("PBX server %s: batch failed (attempt %d, "
                     "Uniqueid %s)", link.server_id, attempt,
                     ', '.join(uniqueids[:10]))
+                if attempt >= cfg.attempts:
+                    return
                 await asyncio.sleep(0.2 * attempt)
+
+    async def _database_answers(self) -> bool:
+        "Whether an empty transaction commits (else: an outage)."
+        try:
+            await asyncio.to_thread(self.tryton.call, _nothing)
+        except Exception:
+            return False
+        return True
+
+
+def _nothing(pool: Any) -> None:
+    from trytond.transaction import Transaction
+    Transaction().connection.cursor().execute('SELECT 1')
 
 
 def _stamp(epoch: float) -> Any:
