@@ -219,7 +219,7 @@ def test_database_outage_loses_nothing(suite: Any, tmp_path: Path) -> None:
                 call = await sim.scenario('inbound', caller='+8613800138000',
                     agent='agent1', queue='support')
                 await call.finished.wait()
-                await until(lambda: b'database unreachable'
+                await until(lambda: b'reading AMI until it answers'
                     in log.read_bytes())
                 await until(lambda: proxy.refused >= 10
                     and time.monotonic() - outage > 2)

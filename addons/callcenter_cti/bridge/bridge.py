@@ -59,6 +59,8 @@ class BridgeConfig:
     #: a delay doubling from ``outage_initial`` up to ``outage_max``.
     outage_initial: float = 0.2
     outage_max: float = 5.0
+    #: A transaction without answer for this long is logged as an outage.
+    outage_warn: float = 2.0
     #: Directory of the AMI journals (one file per PBX server); default
     #: ``bridge-journal/<database>`` next to the trytond configuration;
     #: ``''`` for none.
@@ -335,8 +337,17 @@ class Bridge:
         cfg, attempt, outage, delay = self.config, 0, None, 0.0
         while True:
             try:
-                await asyncio.to_thread(
-                    self.tryton.call, _apply, link.server_id, items)
+                task = asyncio.ensure_future(asyncio.to_thread(
+                        self.tryton.call, _apply, link.server_id, items))
+                done, _ = await asyncio.wait({task}, timeout=cfg.outage_warn)
+                if not done and outage is None:
+                    # Waiting for a connection (the pool retries for 30 s).
+                    outage = time.monotonic()
+                    logger.warning("PBX server %s: no answer from the "
+                        "database for %.0f s; keeping %d item(s) and "
+                        "reading AMI until it answers", link.server_id,
+                        cfg.outage_warn, len(items) + len(link.items))
+                await task
                 if outage is not None:
                     logger.warning("PBX server %s: database back after "
                         "%.1f s, batch committed", link.server_id,
@@ -348,7 +359,7 @@ class Bridge:
                         outage = time.monotonic()
                         logger.warning("PBX server %s: database "
                             "unreachable; keeping %d item(s) and reading "
-                            "AMI until it is back", link.server_id,
+                            "AMI until it answers", link.server_id,
                             len(items) + len(link.items), exc_info=True)
                     delay = min(cfg.outage_max,
                         max(cfg.outage_initial, delay * 2))
