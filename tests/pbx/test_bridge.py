@@ -266,8 +266,10 @@ def test_drop_mid_call_resync(suite: Any, tmp_path: Path,
             assert row['hangup_at'] >= row['answer_at']
             if hangup == 'after_resync':
                 assert row['talk_duration'].total_seconds() > 0
+                assert not row['cut_by_fault']
             else:
                 assert row['talk_duration'].total_seconds() >= 0
+                assert row['cut_by_fault']  # its end was not seen
     run(scenario(), 60)
 
 
