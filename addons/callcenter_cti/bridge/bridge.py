@@ -191,9 +191,12 @@ class Bridge:
         self.links: dict[int, Link] = {}
         #: Total of the events committed, for benchmarks and tests.
         self.committed = 0
+        self._conninfo: str | None = None
 
     async def run(self) -> None:
         servers = await asyncio.to_thread(self.tryton.call, _read_servers)
+        self._conninfo = await asyncio.to_thread(
+            self.tryton.call, commands._conninfo)
         if not servers:
             logger.warning("no active PBX server record: nothing to bridge")
         async with asyncio.TaskGroup() as group:
@@ -340,8 +343,10 @@ class Bridge:
                 task = asyncio.ensure_future(asyncio.to_thread(
                         self.tryton.call, _apply, link.server_id, items))
                 done, _ = await asyncio.wait({task}, timeout=cfg.outage_warn)
-                if not done and outage is None:
-                    # Waiting for a connection (the pool retries for 30 s).
+                if (not done and outage is None
+                        and not await self._server_reachable()):
+                    # Waiting for a connection (the pool retries for 30 s);
+                    # a transaction that is only slow is no outage.
                     outage = time.monotonic()
                     logger.warning("PBX server %s: no answer from the "
                         "database for %.0f s; keeping %d item(s) and "
@@ -374,6 +379,19 @@ class Bridge:
                 if attempt >= cfg.attempts:
                     return
                 await asyncio.sleep(0.2 * attempt)
+
+    async def _server_reachable(self) -> bool:
+        "Whether a new connection to the database opens (not pooled)."
+        def connect() -> None:
+            import psycopg
+            psycopg.connect(self._conninfo or '', connect_timeout=2).close()
+        if self._conninfo is None:
+            return True     # not known: say nothing
+        try:
+            await asyncio.to_thread(connect)
+        except Exception:
+            return False
+        return True
 
     async def _database_answers(self) -> bool:
         "Whether an empty transaction commits (else: an outage)."

@@ -175,14 +175,16 @@ async def send(client: AmiClient, command: dict[str, Any],
         try:
             actions = await callmoves.moves_of(client, command)
         except callmoves.NoCall:
-            return False, NO_CALL.format(interface=command['interface'])
+            return (False, NO_CALL.format(interface=command['interface']),
+                None)
     else:
         actions = actions_of(command)
     for name, headers in actions:
         if 'Channel' in headers and not headers['Channel']:
             channel = await agent_channel(client, command['interface'])
             if channel is None:
-                return False, NO_CALL.format(interface=command['interface'])
+                return (False, NO_CALL.format(interface=command['interface']),
+                None)
             headers = {**headers, 'Channel': channel}
         if name == 'Atxfer':
             consultation = Consultation(client, headers['Channel'],
