@@ -67,6 +67,8 @@ class BridgeConfig:
     journal_dir: str | None = None
     #: Seconds an accepted ``Atxfer`` has to show its consultation call.
     consult_timeout: float = commands.CONSULT_TIMEOUT
+    #: Seconds a stopping bridge waits to commit what it read.
+    stop_timeout: float = 10.0
 
 
 class Tryton:
@@ -158,6 +160,9 @@ class Link:
         self.server_id: int = server['id']
         self.server = server
         self.items: list[Item] = []
+        #: Per item, the journal's end when it was queued: once it is
+        #: committed, the journal up to there is saved.
+        self.offsets: list[int] = []
         self.count = 0
         self.wake = asyncio.Event()
         #: Channels created while a CoreShowChannels is on its way.
@@ -173,6 +178,7 @@ class Link:
 
     def push(self, kind: str, payload: Any, size: int = 1) -> None:
         self.items.append((kind, payload))
+        self.offsets.append(self.journal.end if self.journal else 0)
         self.count += size
         self.wake.set()
 
@@ -234,7 +240,13 @@ class Bridge:
         finally:
             link.push('server', {'link_state': 'unknown',
                 'link_message': 'bridge stopped'})
-            await self._flush(link)
+            try:
+                async with asyncio.timeout(self.config.stop_timeout):
+                    await self._flush(link)
+            except TimeoutError:
+                # The journal keeps them for the next start.
+                logger.warning("PBX server %s: stopped with %d item(s) not "
+                    "committed", link.server_id, len(link.items))
             if link.journal is not None:
                 link.journal.close()
 
@@ -251,6 +263,11 @@ class Bridge:
     def _on_event(self, link: Link, message: Any, journal: bool = True,
             ) -> None:
         events = mapping.to_events(message)
+        states = link.membership.filter(message, mapping.to_states(message))
+        if journal and link.journal is not None and (events or states
+                or message.name.lower() in mapping.STATE_EVENTS):
+            link.journal.append(message, link.client.last_event_at
+                if link.client is not None else None)
         if events:
             if link.fresh is not None:
                 for event in events:
@@ -259,11 +276,6 @@ class Bridge:
             logger.debug("%s (Uniqueid %s) → %d event(s)", message.name,
                 message.get('Uniqueid'), len(events))
             link.push('events', events, len(events))
-        states = link.membership.filter(message, mapping.to_states(message))
-        if journal and link.journal is not None and (events or states
-                or message.name.lower() in mapping.STATE_EVENTS):
-            link.journal.append(message, link.client.last_event_at
-                if link.client is not None else None)
         if states:
             logger.debug("%s of %s → %s", message.name,
                 message.get('Interface'), states[0]['state'])
@@ -303,9 +315,8 @@ class Bridge:
         link.wake.clear()
         while link.items:
             journal = link.journal
-            items, count = self._take(link)
-            # Taken to the last item: the journal up to here is in them.
-            saved = journal.end if journal and not link.items else None
+            # The journal up to the last taken item's frame is in them.
+            items, count, saved = self._take(link)
             client = link.client
             now = time.time()
             if (client is not None and client.last_event_at
@@ -316,11 +327,12 @@ class Bridge:
                 link.event_written = now
             await self._commit(link, items)
             self.committed += count
-            if saved is not None and journal is link.journal:
+            if journal is not None and journal is link.journal:
                 journal.committed(saved)
 
-    def _take(self, link: Link) -> tuple[list[Item], int]:
-        "At most ``batch_size`` events' worth of items, in order."
+    def _take(self, link: Link) -> tuple[list[Item], int, int]:
+        """At most ``batch_size`` events' worth of items, in order, and
+        the journal's end when the last of them was queued."""
         taken, count = 0, 0
         for kind, payload in link.items:
             taken += 1
@@ -328,9 +340,11 @@ class Bridge:
             if count >= self.config.batch_size:
                 break
         items, link.items = link.items[:taken], link.items[taken:]
+        saved = link.offsets[taken - 1]
+        link.offsets = link.offsets[taken:]
         link.count = sum(len(p) if k == 'events' else 1
             for k, p in link.items)
-        return items, count
+        return items, count, saved
 
     async def _commit(self, link: Link, items: list[Item]) -> None:
         """Commit ``items``; while the database does not answer, keep

@@ -9,8 +9,8 @@ replays the file through the mapping into the idempotent event
 registration (keys Uniqueid/Linkedid), and once a transaction holding
 everything written up to an offset commits, the file is cut there:
 truncated when nothing was written since, or its unsaved tail copied
-to a new file renamed over it once more than ``compact_over`` bytes are
-saved. Sans-IO apart from its own file; no Tryton here.
+to a new file renamed over it once more than ``compact_over`` bytes
+(256 KiB) are saved. Sans-IO apart from its own file; no Tryton here.
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class Journal:
     """Appends frames to ``path``; offsets are logical (they keep growing
     across truncations) so that a commit names what it saved."""
 
-    def __init__(self, path: Path, compact_over: int = 1 << 20) -> None:
+    def __init__(self, path: Path, compact_over: int = 1 << 18) -> None:
         self.path = path
         self.compact_over = compact_over
         path.parent.mkdir(parents=True, exist_ok=True)
