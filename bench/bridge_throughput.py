@@ -29,7 +29,7 @@ from callcenter.benchmark import bench_server  # noqa
 from callcenter.pbxsim import SimConfig, Simulator  # noqa
 
 
-async def bench(config, db_name, server_uri, scale):
+async def bench(config, db_name, server_uri, scale, journal=True):
     from trytond.modules.callcenter_cti.bridge.bridge import (
         Bridge, BridgeConfig)
     with tempfile.TemporaryDirectory() as tmp, database.connect(
@@ -44,7 +44,8 @@ async def bench(config, db_name, server_uri, scale):
                 (sim.port, server_id))
             conn.execute("DELETE FROM callcenter_call WHERE server = %s",
                 (server_id,))
-            bridge = Bridge(config, db_name, BridgeConfig())
+            bridge = Bridge(config, db_name, BridgeConfig(
+                journal_dir=None if journal else ''))
             task = asyncio.create_task(bridge.run())
             while not (bridge.links and bridge.links[server_id].client
                     and bridge.links[server_id].client.connected):
@@ -85,13 +86,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--scale', type=int, default=20000,
         help="AMI events to send (about 30 per call)")
+    parser.add_argument('--no-journal', action='store_true',
+        help="without the bridge's AMI journal (to measure its cost)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with bench_server('bench_bridge') as (settings, server_uri):
         print(f"preparing database {settings.db_name!r}…", flush=True)
         config = provision.prepare(settings, server_uri)
         result = asyncio.run(bench(config, settings.db_name, server_uri,
-                args.scale))
+                args.scale, not args.no_journal))
+    result['journal'] = not args.no_journal
     print(f"{result['calls']} calls in {result['seconds']} s: "
         f"{result['events']} AMI events ({result['events_per_s']}/s) "
         f"mapped to {result['mapped_events']} call-log events "

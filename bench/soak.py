@@ -13,10 +13,12 @@ flight go on through the fault.
 At the end every call the simulator placed must be in the call log once,
 ended, with its legs hung up, times in order and talk time within 1 s of
 the simulator's own (answer to last hang-up, PBX time), except calls cut by
-a fault: those whose legs the resync closed (no hang-up cause), counted as
+a fault: those the resync closed (``cut_by_fault`` on the call), counted as
 ``cut``. Agents must be ready, as the simulator's members are.
 
-    .venv/bin/python bench/soak.py [--scale 10000]
+    .venv/bin/python bench/soak.py [--scale 10000] [--agent-tech Local]
+        [--caller-tech Local] [--channel-order shuffled]
+        [--transfer-target-block 0.5]
 
 ``--scale`` is the number of calls; faults scale with it (20 drops, 5 kills
 and 2 database restarts per 10,000 calls, at least one of each). Last line:
@@ -253,8 +255,7 @@ def check(conn, server_id, soak):
         SELECT c.linkedid, c.state, c.start_at, c.answer_at, c.hangup_at,
             extract(epoch FROM c.talk_duration),
             count(l.id), count(l.id) FILTER (WHERE l.hangup_at IS NULL),
-            count(l.id) FILTER (WHERE l.hangup_at IS NOT NULL
-                AND l.hangup_cause IS NULL),
+            bool_or(c.cut_by_fault),
             bool_and(l.created_at <= coalesce(l.hangup_at, l.created_at)
                 AND (l.answer_at IS NULL OR l.answer_at <= l.hangup_at))
         FROM callcenter_call c LEFT JOIN callcenter_call_leg l
@@ -307,14 +308,14 @@ def _problem(row, sim_talk):
             start <= (answer or start) <= hangup):
         return 'times out of order'
     if cut:
-        return 'cut'
+        return 'cut'    # closed by a resync: marked on the call
     if sim_talk is None or talk is None:
         return None if sim_talk is None and talk is None else 'answer differs'
     return None if abs(float(talk) - sim_talk) <= 1 else 'talk time differs'
 
 
 async def soak(config, db_name, server_uri, pgdata, calls, seed, log,
-        with_faults=True):
+        with_faults=True, **sim_options):
     rng = random.Random(seed)
     scale = calls / 10000
     faults = schedule(calls, max(1, round(20 * scale)),
@@ -323,9 +324,10 @@ async def soak(config, db_name, server_uri, pgdata, calls, seed, log,
     conn = Db(server_uri, db_name)
     with tempfile.TemporaryDirectory() as tmp:
         sim = RecordingSim(SimConfig(port=0, tempo=TEMPO, ring=RING,
-            talk=TALK, recordings=Path(tmp)))
+            talk=TALK, recordings=Path(tmp), **sim_options))
         async with sim:
-            server_id = _point_server(conn, sim.port)
+            server_id = _point_server(conn, sim.port,
+                sim_options.get('agent_tech', 'PJSIP'))
             bridge = BridgeProcess(config, db_name, log)
             bridge.start()
             job = Soak(conn, server_id, sim, bridge, pgdata, rng)
@@ -343,9 +345,13 @@ async def soak(config, db_name, server_uri, pgdata, calls, seed, log,
         'seconds': round(seconds, 1), **figures}
 
 
-def _point_server(conn, port):
+def _point_server(conn, port, agent_tech='PJSIP'):
     (server_id,), = conn.execute("SELECT id FROM callcenter_pbx_server "
         "ORDER BY id LIMIT 1")
+    # The agents' phones as the simulator names them.
+    conn.execute("UPDATE callcenter_agent SET interface = %s || extension"
+        " || %s WHERE server = %s", ('Local/', '@agents/n', server_id)
+        if agent_tech == 'Local' else (f'{agent_tech}/', '', server_id))
     conn.execute("UPDATE callcenter_pbx_server SET port = %s, secret = "
         "'cti-secret', active = true WHERE id = %s", (port, server_id))
     conn.execute("UPDATE callcenter_pbx_server SET active = false "
@@ -362,6 +368,17 @@ def main():
     parser.add_argument('--seed', type=int, default=17)
     parser.add_argument('--no-faults', action='store_true',
         help="the same calls without any fault (a baseline)")
+    parser.add_argument('--agent-tech', default='PJSIP',
+        choices=['PJSIP', 'Local'], help="agents' phones (Local: "
+        "Local/1001@agents/n pairs, as on the lab's Asterisk)")
+    parser.add_argument('--caller-tech', default='PJSIP',
+        choices=['PJSIP', 'Local'], help="callers (Local: Local/s@incoming)")
+    parser.add_argument('--channel-order', default='created',
+        choices=['created', 'reversed', 'shuffled'],
+        help="order of CoreShowChannels")
+    parser.add_argument('--transfer-target-block', type=float, default=1.0,
+        help="share of attended transfers whose AttendedTransfer names "
+        "the target (Asterisk 22.10.1 did both)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with bench_server('bench_soak') as (settings, server_uri):
@@ -371,7 +388,10 @@ def main():
         with open(log_path, 'w') as log:
             result = asyncio.run(soak(config, settings.db_name, server_uri,
                     settings.pgdata, args.scale, args.seed, log,
-                    not args.no_faults))
+                    not args.no_faults, agent_tech=args.agent_tech,
+                    caller_tech=args.caller_tech,
+                    channel_order=args.channel_order,
+                    transfer_target_block=args.transfer_target_block))
     if result['db_restarts'] and not settings.db_uri:
         stop_restarted_postgres(settings.pgdata)
     examples = result.pop('examples')
@@ -388,7 +408,10 @@ def main():
         f"{result['agent_states']}")
     for problem, linkedid in examples.items():
         print(f"  e.g. {problem}: Linkedid {linkedid}")
-    print(json.dumps({'bench': 'soak', **result}))
+    print(json.dumps({'bench': 'soak', **result, 'options': {
+        'agent_tech': args.agent_tech, 'caller_tech': args.caller_tech,
+        'channel_order': args.channel_order,
+        'transfer_target_block': args.transfer_target_block}}))
 
 
 if __name__ == '__main__':

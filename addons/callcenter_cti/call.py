@@ -74,6 +74,10 @@ class Call(CallEventMixin, ModelSQL, ModelView):
     ring_at = fields.Timestamp("Ringing", readonly=True)
     answer_at = fields.Timestamp("Answered", readonly=True)
     hangup_at = fields.Timestamp("Hung Up", readonly=True)
+    cut_by_fault = fields.Boolean("Cut by a Fault", readonly=True,
+        help="The end of the call was not seen (the link to the phone "
+        "system or the bridge was down): it was closed when the link came "
+        "back, so its end and talk time are those of that moment.")
     wait_duration = fields.TimeDelta(
         "Wait", readonly=True,
         help="From the start (or joining the queue) to the answer, "

@@ -223,10 +223,13 @@ class CallEventMixin:
         for call in stale:
             cls._close(call, at)
         closed = {e['linkedid'] for e in events} | {c.linkedid for c in stale}
-        return sorted(c.id for c in cls.search([
-                    ('server', '=', batch.server_id),
-                    ('linkedid', 'in', sorted(closed)),
-                    ('state', '=', 'ended')]))
+        calls = cls.search([
+                ('server', '=', batch.server_id),
+                ('linkedid', 'in', sorted(closed)),
+                ('state', '=', 'ended')])
+        # Their end was not seen: closed at the resync, cut by a fault.
+        cls.write(calls, {'cut_by_fault': True})
+        return sorted(c.id for c in calls)
 
     @classmethod
     def _check_bridge_access(cls):

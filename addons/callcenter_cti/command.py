@@ -32,6 +32,10 @@ ACTIONS = [
     ('queue_add', "Queue Login"),
     ('queue_remove', "Queue Logout"),
     ]
+#: The bridge's own failures (``bridge.commands``) → translated messages.
+BRIDGE_MESSAGES = {
+    'no consultation call': 'callcenter_cti.msg_command_no_consultation',
+    }
 STATES = [
     ('queued', "Queued"),
     ('sent', "Sent"),
@@ -130,7 +134,11 @@ class Command(ModelSQL, ModelView):
         cls.write(done, {'state': 'done', 'done_at': dt.datetime.now()})
         for result in results:
             if not result['ok']:
-                cls.fail([by_id[result['id']]], result.get('message')
+                command = by_id[result['id']]
+                message = result.get('message')
+                if message in BRIDGE_MESSAGES:
+                    message = command._in_language(BRIDGE_MESSAGES[message])
+                cls.fail([command], message
                     or gettext('callcenter_cti.msg_command_refused'))
 
     @classmethod
@@ -153,6 +161,13 @@ class Command(ModelSQL, ModelView):
         for command in commands:
             user = command.user or command.agent.user
             publish(user.id, command._failure_message())
+
+    def _in_language(self, message_id):
+        "The message in the language of who asked."
+        user = self.user or self.agent.user
+        language = user.language.code if user.language else None
+        with Transaction().set_context(language=language):
+            return gettext(message_id)
 
     def _failure_message(self):
         return {

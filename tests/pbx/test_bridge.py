@@ -25,7 +25,8 @@ from trytond.modules.callcenter_cti.bridge.protocol import FrameParser
 
 from pbxhelpers import capture, run
 
-FAST = BridgeConfig(backoff_initial=0.01, backoff_max=0.2)
+FAST = BridgeConfig(backoff_initial=0.01, backoff_max=0.2,
+    consult_timeout=3.0)
 
 
 def replay(name: str) -> list[dict[str, Any]]:
@@ -265,8 +266,10 @@ def test_drop_mid_call_resync(suite: Any, tmp_path: Path,
             assert row['hangup_at'] >= row['answer_at']
             if hangup == 'after_resync':
                 assert row['talk_duration'].total_seconds() > 0
+                assert not row['cut_by_fault']
             else:
                 assert row['talk_duration'].total_seconds() >= 0
+                assert row['cut_by_fault']  # its end was not seen
     run(scenario(), 60)
 
 

@@ -273,6 +273,9 @@ def test_attended_transfer_target_without_block(suite: Any,
             await _command(db, rpc, 'transfer', [agent1], agent3,
                 'attended')
             await _state_is(db, agent3, 'on_call')
+            # Asterisk hands the caller over when the agent hangs up.
+            await _command(db, rpc, 'hang_up', [agent1])
+            await until(lambda: _state(db, agent1) != 'on_call')
             sim.hangup(call, 'caller')
             await call.finished.wait()
             row = await ended(db, call.linkedid)

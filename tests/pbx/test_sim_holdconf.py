@@ -266,6 +266,7 @@ def test_attended_transfer_local_phone(sim_config: SimConfig) -> None:
                 extension='1002') == (True, 'Atxfer successfully queued')
             atxfer = await sim.wait_action('Atxfer')
             assert atxfer['channel'].endswith(';1')
+            sim.hangup(call, 'agent')   # Asterisk waits for the agent
             done = await events.wait('AttendedTransfer')
             assert done.get('Result') == 'Success'
             assert [e['target'] for e in mapping.to_events(done)] == ['1002']

@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator
 
 from . import commands, mapping
 from .client import AmiClient, ClientConfig, LinkState, LinkStatus
+from .journal import Journal
 from .membership import Membership
 
 __all__ = ['Bridge', 'BridgeConfig', 'Tryton', 'main']
@@ -52,7 +53,22 @@ class BridgeConfig:
     events: str = 'on'
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
+    #: Attempts of a batch that fails while the database answers.
     attempts: int = 3
+    #: While the database does not answer, a batch is tried again after
+    #: a delay doubling from ``outage_initial`` up to ``outage_max``.
+    outage_initial: float = 0.2
+    outage_max: float = 5.0
+    #: A transaction without answer for this long is logged as an outage.
+    outage_warn: float = 2.0
+    #: Directory of the AMI journals (one file per PBX server); default
+    #: ``bridge-journal/<database>`` next to the trytond configuration;
+    #: ``''`` for none.
+    journal_dir: str | None = None
+    #: Seconds an accepted ``Atxfer`` has to show its consultation call.
+    consult_timeout: float = commands.CONSULT_TIMEOUT
+    #: Seconds a stopping bridge waits to commit what it read.
+    stop_timeout: float = 10.0
 
 
 class Tryton:
@@ -144,6 +160,9 @@ class Link:
         self.server_id: int = server['id']
         self.server = server
         self.items: list[Item] = []
+        #: Per item, the journal's end when it was queued: once it is
+        #: committed, the journal up to there is saved.
+        self.offsets: list[int] = []
         self.count = 0
         self.wake = asyncio.Event()
         #: Channels created while a CoreShowChannels is on its way.
@@ -154,9 +173,12 @@ class Link:
         self.commands_wake = asyncio.Event()
         #: Queues of each interface: a logout from the last one only.
         self.membership = Membership()
+        #: The AMI frames received and not committed yet (``journal``).
+        self.journal: Journal | None = None
 
     def push(self, kind: str, payload: Any, size: int = 1) -> None:
         self.items.append((kind, payload))
+        self.offsets.append(self.journal.end if self.journal else 0)
         self.count += size
         self.wake.set()
 
@@ -168,12 +190,19 @@ class Bridge:
             config: BridgeConfig | None = None) -> None:
         self.tryton = Tryton(config_path, db_name)
         self.config = config or BridgeConfig()
+        journal = self.config.journal_dir
+        self.journal_dir = (Path(config_path).parent / 'bridge-journal'
+            / db_name if journal is None else Path(journal) if journal
+            else None)
         self.links: dict[int, Link] = {}
         #: Total of the events committed, for benchmarks and tests.
         self.committed = 0
+        self._conninfo: str | None = None
 
     async def run(self) -> None:
         servers = await asyncio.to_thread(self.tryton.call, _read_servers)
+        self._conninfo = await asyncio.to_thread(
+            self.tryton.call, commands._conninfo)
         if not servers:
             logger.warning("no active PBX server record: nothing to bridge")
         async with asyncio.TaskGroup() as group:
@@ -199,13 +228,27 @@ class Bridge:
         client.on_event('*', lambda message: self._on_event(link, message))
         link.client = client
         self.links[link.server_id] = link
+        if self.journal_dir is not None:
+            link.journal = Journal(
+                self.journal_dir / f'server-{link.server_id}.ami')
+            # What a killed bridge read and did not commit, first.
+            for message in link.journal.read():
+                self._on_event(link, message, journal=False)
         try:
             async with client:
                 await self._flush_forever(link)
         finally:
             link.push('server', {'link_state': 'unknown',
                 'link_message': 'bridge stopped'})
-            await self._flush(link)
+            try:
+                async with asyncio.timeout(self.config.stop_timeout):
+                    await self._flush(link)
+            except TimeoutError:
+                # The journal keeps them for the next start.
+                logger.warning("PBX server %s: stopped with %d item(s) not "
+                    "committed", link.server_id, len(link.items))
+            if link.journal is not None:
+                link.journal.close()
 
     def _on_state(self, link: Link, status: LinkStatus) -> None:
         log = logger.info if status.state in (
@@ -217,8 +260,14 @@ class Bridge:
             values['last_event_at'] = _stamp(link.client.last_event_at)
         link.push('server', values)
 
-    def _on_event(self, link: Link, message: Any) -> None:
+    def _on_event(self, link: Link, message: Any, journal: bool = True,
+            ) -> None:
         events = mapping.to_events(message)
+        states = link.membership.filter(message, mapping.to_states(message))
+        if journal and link.journal is not None and (events or states
+                or message.name.lower() in mapping.STATE_EVENTS):
+            link.journal.append(message, link.client.last_event_at
+                if link.client is not None else None)
         if events:
             if link.fresh is not None:
                 for event in events:
@@ -227,7 +276,6 @@ class Bridge:
             logger.debug("%s (Uniqueid %s) → %d event(s)", message.name,
                 message.get('Uniqueid'), len(events))
             link.push('events', events, len(events))
-        states = link.membership.filter(message, mapping.to_states(message))
         if states:
             logger.debug("%s of %s → %s", message.name,
                 message.get('Interface'), states[0]['state'])
@@ -266,7 +314,9 @@ class Bridge:
     async def _flush(self, link: Link) -> None:
         link.wake.clear()
         while link.items:
-            items, count = self._take(link)
+            journal = link.journal
+            # The journal up to the last taken item's frame is in them.
+            items, count, saved = self._take(link)
             client = link.client
             now = time.time()
             if (client is not None and client.last_event_at
@@ -277,9 +327,12 @@ class Bridge:
                 link.event_written = now
             await self._commit(link, items)
             self.committed += count
+            if journal is not None and journal is link.journal:
+                journal.committed(saved)
 
-    def _take(self, link: Link) -> tuple[list[Item], int]:
-        "At most ``batch_size`` events' worth of items, in order."
+    def _take(self, link: Link) -> tuple[list[Item], int, int]:
+        """At most ``batch_size`` events' worth of items, in order, and
+        the journal's end when the last of them was queued."""
         taken, count = 0, 0
         for kind, payload in link.items:
             taken += 1
@@ -287,23 +340,85 @@ class Bridge:
             if count >= self.config.batch_size:
                 break
         items, link.items = link.items[:taken], link.items[taken:]
+        saved = link.offsets[taken - 1]
+        link.offsets = link.offsets[taken:]
         link.count = sum(len(p) if k == 'events' else 1
             for k, p in link.items)
-        return items, count
+        return items, count, saved
 
     async def _commit(self, link: Link, items: list[Item]) -> None:
-        for attempt in range(1, self.config.attempts + 1):
+        """Commit ``items``; while the database does not answer, keep
+        them (and keep reading AMI) and try again with a capped backoff;
+        a batch that fails while the database answers is dropped after
+        ``attempts`` tries (logged)."""
+        cfg, attempt, outage, delay = self.config, 0, None, 0.0
+        while True:
             try:
-                await asyncio.to_thread(
-                    self.tryton.call, _apply, link.server_id, items)
+                task = asyncio.ensure_future(asyncio.to_thread(
+                        self.tryton.call, _apply, link.server_id, items))
+                done, _ = await asyncio.wait({task}, timeout=cfg.outage_warn)
+                if (not done and outage is None
+                        and not await self._server_reachable()):
+                    # Waiting for a connection (the pool retries for 30 s);
+                    # a transaction that is only slow is no outage.
+                    outage = time.monotonic()
+                    logger.warning("PBX server %s: no answer from the "
+                        "database for %.0f s; keeping %d item(s) and "
+                        "reading AMI until it answers", link.server_id,
+                        cfg.outage_warn, len(items) + len(link.items))
+                await task
+                if outage is not None:
+                    logger.warning("PBX server %s: database back after "
+                        "%.1f s, batch committed", link.server_id,
+                        time.monotonic() - outage)
                 return
             except Exception:
+                if not await self._database_answers():
+                    if outage is None:
+                        outage = time.monotonic()
+                        logger.warning("PBX server %s: database "
+                            "unreachable; keeping %d item(s) and reading "
+                            "AMI until it answers", link.server_id,
+                            len(items) + len(link.items), exc_info=True)
+                    delay = min(cfg.outage_max,
+                        max(cfg.outage_initial, delay * 2))
+                    await asyncio.sleep(delay)
+                    continue
+                attempt += 1
                 uniqueids = sorted({e.get('uniqueid') or '' for k, p in items
                         if k == 'events' for e in p})
                 logger.exception("PBX server %s: batch failed (attempt %d, "
                     "Uniqueid %s)", link.server_id, attempt,
                     ', '.join(uniqueids[:10]))
+                if attempt >= cfg.attempts:
+                    return
                 await asyncio.sleep(0.2 * attempt)
+
+    async def _server_reachable(self) -> bool:
+        "Whether a new connection to the database opens (not pooled)."
+        def connect() -> None:
+            import psycopg
+            psycopg.connect(self._conninfo or '', connect_timeout=2).close()
+        if self._conninfo is None:
+            return True     # not known: say nothing
+        try:
+            await asyncio.to_thread(connect)
+        except Exception:
+            return False
+        return True
+
+    async def _database_answers(self) -> bool:
+        "Whether an empty transaction commits (else: an outage)."
+        try:
+            await asyncio.to_thread(self.tryton.call, _nothing)
+        except Exception:
+            return False
+        return True
+
+
+def _nothing(pool: Any) -> None:
+    from trytond.transaction import Transaction
+    Transaction().connection.cursor().execute('SELECT 1')
 
 
 def _stamp(epoch: float) -> Any:

@@ -26,11 +26,16 @@ How the agents' actions map to Asterisk (contexts of
 
 A move fails when Asterisk says so: ``Response: Error`` of any action
 (``BlindTransfer`` answers ``Transfer invalid`` with its event's
-``Result: Invalid``).
+``Result: Invalid``). An ``Atxfer`` Asterisk accepted is done only once its
+consultation call shows (a ``Newchannel`` of the target's extension in
+``agents``) or its ``AttendedTransfer`` says ``Success``; it fails with
+:data:`NO_CONSULTATION` when neither comes within the timeout (the
+command stays *sent* meanwhile, while the pump goes on with the others).
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +63,10 @@ ALREADY = ('already there', 'not there')
 LINK_LOST = 'link lost; not retried'
 NOT_SENT = 'link down; not sent'
 NO_CALL = 'no call on the phone of {interface}'
+#: Seconds an accepted ``Atxfer`` has to show its consultation call.
+CONSULT_TIMEOUT = 10.0
+#: An ``Atxfer`` that went nowhere (translated by ``Command.finish``).
+NO_CONSULTATION = 'no consultation call'
 Action = tuple[str, dict[str, str]]
 
 
@@ -106,44 +115,116 @@ async def agent_channel(client: AmiClient, interface: str) -> str | None:
         return None
 
 
+class Consultation:
+    """Watches the events for what follows an ``Atxfer`` of ``channel``
+    to ``target``: its consultation call, or its ``AttendedTransfer``."""
+
+    def __init__(self, client: AmiClient, channel: str, target: str) -> None:
+        self.client, self.channel, self.target = client, channel, target
+        self.outcome: asyncio.Future[tuple[bool, str]] = (
+            asyncio.get_running_loop().create_future())
+        self._entry = ('*', self._watch)
+        client._callbacks.append(self._entry)
+
+    def _watch(self, event: Any) -> None:
+        if self.outcome.done():
+            return
+        name = event.name.lower()
+        if name == 'attendedtransfer' and self.channel in (
+                event.get('OrigTransfererChannel'),
+                event.get('SecondTransfererChannel')):
+            result = event.get('Result') or ''
+            self.outcome.set_result((result == 'Success',
+                '' if result == 'Success' else f'attended transfer: {result}'))
+        elif (name == 'newchannel' and event.get('Exten') == self.target
+                and event.get('Context') == AGENT_CONTEXT):
+            self.outcome.set_result((True, ''))
+
+    async def wait(self, timeout: float) -> tuple[bool, str]:
+        try:
+            async with asyncio.timeout(timeout):
+                return await self.outcome
+        except TimeoutError:
+            return False, NO_CONSULTATION
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(ValueError):
+            self.client._callbacks.remove(self._entry)
+
+
 async def execute(client: AmiClient, command: dict[str, Any],
-        ) -> tuple[bool, str]:
-    "Send the command's actions; (ok, Asterisk's message or ours)."
+        consult_timeout: float = CONSULT_TIMEOUT) -> tuple[bool, str]:
+    """Send the command's actions; (ok, Asterisk's message or ours).
+    An ``Atxfer`` waits for its consultation call (``Consultation``)."""
+    ok, message, consultation = await send(client, command)
+    if consultation is not None:
+        ok, failure = await consultation.wait(consult_timeout)
+        message = failure or message
+    return ok, message
+
+
+async def send(client: AmiClient, command: dict[str, Any],
+        ) -> tuple[bool, str, Consultation | None]:
+    """Send the command's actions: (ok, message, the ``Consultation`` to
+    wait for when an ``Atxfer`` was accepted)."""
     message = ''
+    consultation = None
     if command['action'] in callmoves.MOVES:
         try:
             actions = await callmoves.moves_of(client, command)
         except callmoves.NoCall:
-            return False, NO_CALL.format(interface=command['interface'])
+            return (False, NO_CALL.format(interface=command['interface']),
+                None)
     else:
         actions = actions_of(command)
     for name, headers in actions:
         if 'Channel' in headers and not headers['Channel']:
             channel = await agent_channel(client, command['interface'])
             if channel is None:
-                return False, NO_CALL.format(interface=command['interface'])
+                return (False, NO_CALL.format(interface=command['interface']),
+                None)
             headers = {**headers, 'Channel': channel}
-        response = await client.action(name, check=False, **headers)
+        if name == 'Atxfer':
+            consultation = Consultation(client, headers['Channel'],
+                headers['Exten'])
+        try:
+            response = await client.action(name, check=False, **headers)
+        except BaseException:
+            if consultation is not None:
+                consultation.close()
+            raise
         message = response.get('Message') or ''
         if not response.success and not message.lower().endswith(ALREADY):
-            return False, message or f'{name} refused'
-    return True, message
+            if consultation is not None:
+                consultation.close()
+            return False, message or f'{name} refused', None
+    return True, message, consultation
 
 
-async def run_one(client: AmiClient, command: dict[str, Any]) -> dict[str, Any]:
-    "Execute one command, turning link errors into a final answer."
+async def run_one(client: AmiClient, command: dict[str, Any],
+        ) -> tuple[dict[str, Any], Consultation | None]:
+    """Send one command, turning link errors into a final answer; the
+    ``Consultation`` an accepted ``Atxfer`` waits for, if any."""
+    consultation = None
     try:
-        ok, message = await execute(client, command)
+        ok, message, consultation = await send(client, command)
     except NotConnected:
         ok, message = False, NOT_SENT
     except (ConnectionLost, TimeoutError):
         ok, message = False, LINK_LOST
     except AmiError as error:
         ok, message = False, str(error)
+    if consultation is None:
+        _log(command, ok, message)
+    return {'id': command['id'], 'ok': ok, 'message': message}, consultation
+
+
+def _log(command: dict[str, Any], ok: bool, message: str) -> None:
     logger.info("command %s (%s of %s): %s %s", command['id'],
         command['action'], command['interface'], 'done' if ok else 'failed',
         message)
-    return {'id': command['id'], 'ok': ok, 'message': message}
 
 
 def _take(pool: Any, server_id: int, new_session: bool) -> list[Any]:
@@ -179,9 +260,35 @@ async def _serve_once(bridge: Bridge, link: Link, client: AmiClient,
         new_session: bool) -> None:
     commands = await asyncio.to_thread(bridge.tryton.call, _take,
         link.server_id, new_session)
-    results = [await run_one(client, c) for c in commands]
+    results = []
+    for command in commands:
+        result, consultation = await run_one(client, command)
+        if consultation is None:
+            results.append(result)
+        else:
+            task = asyncio.create_task(_consulted(bridge, command, result,
+                    consultation), name=f'consultation {command["id"]}')
+            _CONSULTING.add(task)
+            task.add_done_callback(_CONSULTING.discard)
     if results:
         await asyncio.to_thread(bridge.tryton.call, _finish, results)
+
+
+#: Attended transfers waiting for their consultation call.
+_CONSULTING: set[asyncio.Task[None]] = set()
+
+
+async def _consulted(bridge: Bridge, command: dict[str, Any],
+        result: dict[str, Any], consultation: Consultation) -> None:
+    "Record an ``Atxfer`` once its consultation showed, or did not."
+    ok, failure = await consultation.wait(bridge.config.consult_timeout)
+    result = {**result, 'ok': ok, 'message': failure or result['message']}
+    _log(command, ok, result['message'])
+    try:
+        await asyncio.to_thread(bridge.tryton.call, _finish, [result])
+    except Exception:
+        logger.exception("PBX server: command %s not recorded",
+            command['id'])
 
 
 async def _wait(event: asyncio.Event, timeout: float) -> None:

@@ -98,8 +98,13 @@ async def _consult(call: Call, cfg: SimConfig, request: Request,
     call.enter(second, transferer)
     await call.clock.wait(cfg.ring)
     call.answer_leg(None, leg)
-    await call.clock.wait(cfg.ring)
     threeway = request.kind == 'conference'
+    if threeway:
+        await call.clock.wait(cfg.ring)
+    else:
+        # Asterisk completes an attended transfer when the transferer
+        # hangs up (``bridge_basic.c``), however long that takes.
+        await _transferer_hangs_up(call, agent)
     # The agent hangs up. Asterisk 22.10.1 merged the bridges either with
     # the agent still in the consultation bridge (``TransferTarget`` block
     # present, captures/02_attended.txt) or after the agent left it (none:
@@ -133,6 +138,24 @@ async def _consult(call: Call, cfg: SimConfig, request: Request,
             call.hangup(channel, peer=caller_ch)
     kept = [p for p in parties if threeway or p is not agent]
     return kept + [leg] if threeway else [leg] + kept
+
+
+async def _transferer_hangs_up(call: Call, agent: Leg) -> None:
+    """Wait for a hang-up request of the agent's channel (either half);
+    other requests wait until the transfer is over."""
+    deferred = []
+    while True:
+        await call.clock.wait(None, call.wakeup)
+        request = call.next_request()
+        if request is None:
+            continue
+        if request.kind == 'hangup' and request.channel in (
+                agent.outer.name, agent.inner.name):
+            break
+        deferred.append(request)
+    if deferred:
+        call.requests[:0] = deferred
+        call.wakeup.set()
 
 
 def _consult_failed(call: Call, caller_ch: Channel, parties: list[Leg],

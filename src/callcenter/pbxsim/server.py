@@ -273,8 +273,15 @@ class Simulator:
         await Clock(self.config.tempo).wait(after)
         agent = next((c for c in call.channels if c.agent
                 and c.name in self.pbx.channels), None)
-        if agent is not None:
-            call.request(Request(kind, agent.name, target or ''))
+        if agent is None:
+            return
+        call.request(Request(kind, agent.name, target or ''))
+        if kind == 'attended':
+            # The agent talks with the target, then hangs up to hand the
+            # caller over (the request waits until the target answered).
+            await Clock(self.config.tempo).wait(2 * self.config.ring)
+            if agent.name in self.pbx.channels:
+                call.request(Request('hangup', agent.name))
 
     def hangup(self, call: Call, side: str = 'caller') -> None:
         """Hang up ``call`` from the caller's side or the agent's."""
