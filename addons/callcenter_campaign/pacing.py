@@ -52,7 +52,8 @@ from dataclasses import dataclass
 
 __all__ = ['RecentCalls', 'PacingState', 'PacingConfig', 'Decision', 'Pacer']
 
-EXACT_TERMS = 400  # up to this many (x, y) pairs drops are summed exactly
+EXACT_TERMS = 1000  # up to this many (x, y) pairs drops are summed exactly
+NEGLIGIBLE = 1e-12  # outcomes less likely than this are left out of sums
 
 
 @dataclass(frozen=True)
@@ -186,15 +187,23 @@ def binomial(count, chance):
         for k in range(count + 1)]
 
 
+def likely(probabilities):
+    """The (outcome, probability) pairs worth summing: a skewed binomial
+    (a rare answer, an agent seldom freed) has few, and there the normal
+    estimate is worst."""
+    return [(k, p) for k, p in enumerate(probabilities) if p > NEGLIGIBLE]
+
+
 def expected_drops(calls, contact, talking, finish, capacity):
     """E[max(0, X - Y - capacity)]: the live answers X ~ B(calls, contact)
     that the ``capacity`` free agents and the talking agents freed in
     time, Y ~ B(talking, finish), cannot take.  Exact for small teams,
     the normal estimate otherwise (within 0.07 of exact)."""
-    if (calls + 1) * (talking + 1) <= EXACT_TERMS:
-        return sum(px * py * max(0, x - y - capacity)
-            for x, px in enumerate(binomial(calls, contact))
-            for y, py in enumerate(binomial(talking, finish))
+    answers = likely(binomial(calls, contact))
+    freed = likely(binomial(talking, finish))
+    if len(answers) * len(freed) <= EXACT_TERMS:
+        return sum(px * py * (x - y - capacity)
+            for x, px in answers for y, py in freed
             if x - y > capacity)
     mean = calls * contact - talking * finish
     variance = (calls * contact * (1 - contact)
