@@ -187,6 +187,16 @@ class Evaluation(Workflow, ModelSQL, ModelView):
             self.agent = self.call.agent
             self.team = self._get_team(self.agent)
 
+    @classmethod
+    def values_for_call(cls, call, template):
+        "The values of a draft evaluation of call on template."
+        return {
+            'company': Transaction().context.get('company'),
+            'call': call.id, 'agent': call.agent.id,
+            'team': cls._get_team(call.agent),
+            'template': template.id, 'grader': Transaction().user,
+            }
+
     @staticmethod
     def _get_team(agent):
         "The first team the agent's user is a member of."
