@@ -102,8 +102,35 @@ def setup_staff(pool):
         'agents': [(a.id, a.user.id) for a in agents],
         'teams': {u.id: teams[i % TEAMS].id for i, u in enumerate(users)},
         'leader': leaders[0].id, 'graders': [g.id for g in graders],
-        'templates': [[t.id, [(l.id, l.name, l.max_score, l.weight,
-                        l.auto_fail, l.na_allowed) for l in t.lines]]
+        'templates': [[t.id, [(l.id, l.name, float(l.max_score),
+                        float(l.weight), l.auto_fail, l.na_allowed)
+                    for l in t.lines]]
+            for t in templates],
+        }
+
+
+def read_staff(pool):
+    "The staff setup_staff created in a previous run."
+    Company = pool.get('company.company')
+    User = pool.get('res.user')
+    Team = pool.get('callcenter.team')
+    Agent = pool.get('callcenter.agent')
+    Template = pool.get('callcenter.qa.template')
+    Server = pool.get('callcenter.pbx.server')
+    company, = Company.search([])
+    agents = Agent.search([], order=[('id', 'ASC')])
+    teams = {m.id: t.id for t in Team.search([]) for m in t.members}
+    templates = Template.search([], order=[('id', 'ASC')])
+    return {
+        'company': company.id, 'server': Server.search([])[0].id,
+        'agents': [(a.id, a.user.id) for a in agents],
+        'teams': teams,
+        'leader': User.search([('login', '=', 'leader0')])[0].id,
+        'graders': [u.id for u in User.search(
+                [('login', 'like', 'qa%')], order=[('login', 'ASC')])],
+        'templates': [[t.id, [(l.id, l.name, float(l.max_score),
+                        float(l.weight), l.auto_fail, l.na_allowed)
+                    for l in t.lines]]
             for t in templates],
         }
 
@@ -126,7 +153,7 @@ def load(conn, count, staff):
     for i in range(count):
         agent, user = staff['agents'][i % AGENTS]
         start = now - dt.timedelta(minutes=rng.randrange(DAYS * 24 * 60))
-        calls.append((first_call + i, staff['server'], f'bench.{i}', 'ended',
+        calls.append((first_call + i, staff['server'], f'bench.{first_call + i}', 'ended',
                 'inbound', agent, start, start + dt.timedelta(minutes=4),
                 0, now))
         template, tlines = staff['templates'][i % 4 == 3]
@@ -224,20 +251,17 @@ def bench(settings, server_uri, args):
     started = time.perf_counter()
     if args.reuse and database.exists(server_uri, DB_NAME):
         config = settings.var / 'qa_report' / 'trytond.conf'
-        tryton.admin(config, DB_NAME, '-u', 'callcenter_qa')
-        staff = tryton.call(config, DB_NAME, lambda pool: {
-                'company': pool.get('company.company').search([])[0].id,
-                'leader': pool.get('res.user').search(
-                    [('login', '=', 'leader0')])[0].id,
-                'graders': [pool.get('res.user').search(
-                        [('login', '=', 'qa0')])[0].id]})
+        staff = tryton.call(config, DB_NAME, read_staff)
     else:
         config = fresh_database(settings, server_uri)
         staff = tryton.call(config, DB_NAME, setup_staff)
         print(f"database ready in {time.perf_counter() - started:.1f} s",
             flush=True)
-        with database.connect(server_uri, DB_NAME) as conn:
-            load(conn, args.scale, staff)
+    with database.connect(server_uri, DB_NAME) as conn:
+        loaded, = conn.execute(
+            'SELECT COUNT(*) FROM callcenter_qa_evaluation').fetchone()
+        if loaded < args.scale:
+            load(conn, args.scale - loaded, staff)
     results = {}
     for role, user in [('qa', staff['graders'][0]),
             ('leader', staff['leader'])]:
@@ -270,7 +294,8 @@ def main(argv=None):
     parser.add_argument('--scale', type=int, default=100_000)
     parser.add_argument('--queries', type=int, default=30)
     parser.add_argument('--reuse', action='store_true',
-        help="time again on the database loaded by a previous run")
+        help="time again on the database of a previous run (its schema "
+        "as that run left it), loading what is missing")
     args = parser.parse_args(argv)
     with bench_server(DB_NAME) as (settings, server_uri):
         return bench(settings, server_uri, args)
