@@ -112,7 +112,8 @@ def create_calls(pool, rng):
     Call = pool.get('callcenter.call')
     Party = pool.get('party.party')
     agents = Agent.search([], order=[('extension', 'ASC')])
-    parties = Party.search([], order=[('id', 'ASC')])
+    parties = Party.search([('contact_mechanisms', '!=', None)],
+        order=[('id', 'ASC')])
     data = recording()
     today = dt.datetime.combine(dt.date.today(), dt.time(1, 0))
     values = []
@@ -157,7 +158,7 @@ def grade(pool, company, templates, calls, rng):
                 lines=[('create', lines(template, rng, index))]))
     evaluations = Evaluation.create(values)
     settle(pool, evaluations[:-DRAFTS], rng)
-    return evaluations
+    return Evaluation.browse(evaluations)
 
 
 def lines(template, rng, index):
@@ -172,6 +173,7 @@ def lines(template, rng, index):
                             [1, 1, 0.9, 0.8, 0.7, 0.5, 0.3]))).quantize(
                 Decimal('1'))
         na = line.na_allowed and rng.random() < 0.2
+        low = not na and score * 2 < line.max_score
         result.append({
                 'template_line': line.id, 'sequence': line.sequence,
                 'name': line.name, 'max_score': line.max_score,
@@ -179,8 +181,7 @@ def lines(template, rng, index):
                 'na_allowed': line.na_allowed,
                 'comment_threshold': template.comment_threshold,
                 'na': na, 'score': None if na else score,
-                'comment': "需改进 Needs work" if score * 2 < line.max_score
-                else None})
+                'comment': "需改进 Needs work" if low else None})
     return result
 
 
@@ -191,6 +192,7 @@ def settle(pool, evaluations, rng):
     History = pool.get('callcenter.qa.evaluation.history')
     Coaching = pool.get('callcenter.qa.coaching')
     Evaluation.write(evaluations, {'state': 'submitted'})
+    evaluations = Evaluation.browse(evaluations)
     history = []
     for index, evaluation in enumerate(evaluations):
         steps = [('submitted', evaluation.grader.id, None)]
