@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from callcenter import tryton
+from callcenter import demo_qa, tryton
 
 from webclient import active_tab, open_menu
 
@@ -37,7 +37,8 @@ def draft_evaluation(pool):
                 'hangup_at': STARTED + dt.timedelta(seconds=200),
                 'talk_duration': dt.timedelta(seconds=192),
                 'notes': "Parcel late, offered express delivery",
-                'recording': demo.recording,
+                # the copied database has no filestore: a new file
+                'recording': demo_qa.recording(),
                 'recording_name': 'browser-qa.wav'}])
     values = Evaluation.values_for_call(call, template)
     evaluation, = Evaluation.create([dict(values,
@@ -63,8 +64,11 @@ def log_out(page):
 
 
 def open_row(tab, text):
-    tab.locator('tbody tr', has_text=text).first.click()
-    tab.locator('tbody tr.selected', has_text=text).first.dblclick()
+    "Open the row showing text from its Date cell (other cells are links)."
+    cell = 'td[data-title^="Date"]'
+    tab.locator('tbody tr', has_text=text).first.locator(cell).click()
+    tab.locator('tbody tr.selected', has_text=text).first.locator(
+        cell).dblclick()
 
 
 def test_grade_dispute_and_report(suite, login, page):
