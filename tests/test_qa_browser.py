@@ -93,7 +93,7 @@ def test_grade_dispute_and_report(suite, login, page):
         ".currentTime > 5.5")
     assert audio.evaluate('a => a.paused') is False
 
-    score = tab.locator('input[name=live_score]')
+    score = tab.locator('input[name=live_score][type=text]')
     before = score.input_value()
     first = tab.locator('.treeview tbody tr').first
     first.locator('td[data-title^="Score"]').click()
