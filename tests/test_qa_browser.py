@@ -3,6 +3,7 @@ disputed by the agent, and the results graph a team leader reads."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from callcenter import demo_qa, tryton
@@ -96,8 +97,16 @@ def test_grade_dispute_and_report(suite, login, page):
     score = tab.locator('input[name=live_score][type=text]')
     before = score.input_value()
     first = tab.locator('.treeview tbody tr').first
-    first.locator('td[data-title^="Score"]').click()
-    cell = first.locator('td[data-title^="Score"] input')
+    score_cell = first.locator('td[data-title^="Score"]')
+    cell = score_cell.locator('input:visible')
+    # the first click selects the row, the next one edits the cell
+    for _ in range(3):
+        score_cell.click()
+        try:
+            cell.wait_for(timeout=5000)
+            break
+        except PlaywrightTimeoutError:
+            continue
     cell.fill('8')
     cell.press('Tab')
     expect(score).not_to_have_value(before)
