@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from . import demo_kb, demo_tickets, tryton
 from . import demo_questionnaire
 from . import demo_campaign
+from . import demo_qa
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ def _load(pool):
     demo_tickets.load(pool, company)
     demo_questionnaire.load(pool, company)
     demo_campaign.load(pool, company)
+    demo_qa.load(pool, company)
     return True
 
 
