@@ -1,0 +1,9 @@
+from trytond.model.exceptions import AccessError, ValidationError
+
+
+class QaListSatisfactionError(ValidationError):
+    "The satisfaction keys of a QA list are not digits separated by |."
+
+
+class QaListStateError(AccessError):
+    "A QA list in this state may not be changed that way."
