@@ -18,8 +18,8 @@ from sql import Literal, Null
 from sql.operators import Exists
 
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.pool import Pool
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
@@ -58,6 +58,14 @@ class QaList(Workflow, ModelSQL, ModelView):
     name = fields.Char("Name", required=True, states=_EDITABLE)
     company = fields.Many2One(
         'company.company', "Company", required=True, states=_EDITABLE)
+    template = fields.Many2One(
+        'callcenter.qa.template', "Template", required=True,
+        states=_EDITABLE,
+        domain=[
+            ('state', '=', 'active'),
+            ('company', '=', Eval('company', -1)),
+            ],
+        help="The form the sampled calls are graded on.")
     rule = fields.Selection(RULES, "Rule", required=True, states=_EDITABLE,
         help="Total: the count is shared by the agents of the teams; "
         "per agent: each agent gets the count.")
@@ -276,7 +284,7 @@ class QaList(Workflow, ModelSQL, ModelView):
 
     def _same_kind(self, qa_list):
         "The condition of the lists sharing calls with this one."
-        return qa_list.company == self.company.id
+        return qa_list.template == self.template.id
 
     def risk_reasons(self, call):
         "(code, SQL condition on ``call``) of every risk reason."
@@ -412,9 +420,22 @@ class QaList(Workflow, ModelSQL, ModelView):
         return cursor.fetchall(), codes
 
 
+class Call(metaclass=PoolMeta):
+    __name__ = 'callcenter.call'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The repeat-caller reason looks for a later call of the number.
+        cls._sql_indexes.add(Index(t,
+                (t.caller, Index.Equality()), (t.start_at, Index.Range())))
+
+
 class QaListTeam(ModelSQL):
     "The teams whose calls a QA list samples."
     __name__ = 'callcenter.qa.list-callcenter.team'
+    __string__ = "QA List - Team"
     list = fields.Many2One(
         'callcenter.qa.list', "QA List", required=True, ondelete='CASCADE')
     team = fields.Many2One(

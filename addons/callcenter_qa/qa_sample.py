@@ -6,11 +6,12 @@ from sql.aggregate import Count
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 from trytond.modules.callcenter_base.notify import Notice, notify
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 SAMPLE_STATES = [
@@ -41,6 +42,9 @@ class QaSample(ModelSQL, ModelView):
     reasons = fields.Char("Reason Codes", readonly=True)
     reasons_string = fields.Function(
         fields.Char("Why Sampled"), 'get_reasons_string')
+    evaluation = fields.Many2One(
+        'callcenter.qa.evaluation', "Evaluation", readonly=True,
+        ondelete='SET NULL')
     assignee = fields.Many2One(
         'res.user', "QA Staff", readonly=True,
         help="The QA staff member who grades the call.")
@@ -60,9 +64,45 @@ class QaSample(ModelSQL, ModelView):
         cls._order = [('list', 'DESC'), ('agent', 'ASC'), ('rank', 'ASC'),
             ('id', 'ASC')]
 
+        cls._buttons.update({
+                'grade': {
+                    'invisible': Eval('state') == 'unassigned',
+                    'depends': ['state'],
+                    },
+                })
+
     @staticmethod
     def default_state():
         return 'unassigned'
+
+    @classmethod
+    @ModelView.button_action('callcenter_qa.wizard_sample_grade')
+    def grade(cls, samples):
+        pass
+
+    @classmethod
+    def open_evaluations(cls, samples):
+        """The evaluations of the samples, created (draft, on the list's
+        template, graded by the current user) where missing."""
+        Evaluation = Pool().get('callcenter.qa.evaluation')
+        missing = [s for s in samples if not s.evaluation]
+        if missing:
+            created = Evaluation.create([Evaluation.values_for_call(
+                        s.call, s.list.template) for s in missing])
+            to_write = []
+            for sample, evaluation in zip(missing, created):
+                to_write.extend([[sample], {'evaluation': evaluation.id}])
+            cls.write(*to_write)
+        return [s.evaluation for s in samples]
+
+    @classmethod
+    def mark_graded(cls, evaluations):
+        "The samples of submitted evaluations are graded."
+        samples = cls.search([
+                ('evaluation', 'in', [e.id for e in evaluations]),
+                ('state', '!=', 'graded')])
+        if samples:
+            cls.write(samples, {'state': 'graded'})
 
     def get_rec_name(self, name):
         return self.call.rec_name
@@ -94,11 +134,11 @@ class QaSample(ModelSQL, ModelView):
 
         def counted(state):
             return Count(sample.id, filter_=sample.state == state)
-        for sub in grouped_slice(list_ids):
+        for sub in grouped_slice(list_ids, 1000):
             cursor.execute(*sample.select(sample.list, Count(sample.id),
                     counted('assigned'), counted('unassigned'),
                     counted('graded'),
-                    where=reduce_ids(sample.list, sub),
+                    where=sample.list.in_(list(sub)),
                     group_by=[sample.list]))
             for list_id, total, assigned, unassigned, graded in cursor:
                 result[list_id] = {'total': total,
@@ -150,6 +190,7 @@ class QaSample(ModelSQL, ModelView):
 class AssignStart(ModelView):
     "Whom to give a QA list's unassigned samples to."
     __name__ = 'callcenter.qa.list.assign.start'
+    __string__ = "Assign Samples"
     qa_list = fields.Many2One('callcenter.qa.list', "QA List", readonly=True)
     unassigned = fields.Integer("Unassigned", readonly=True)
     users = fields.Many2Many('res.user', None, None, "QA Staff",
@@ -196,3 +237,24 @@ class Assign(Wizard):
         Sample.assign(samples, users,
             each=self.start.each if self.start.mode == 'each' else None)
         return 'end'
+
+
+class SampleGrade(Wizard):
+    "Open the evaluation of a sampled call, created on the list's template."
+    __name__ = 'callcenter.qa.sample.grade'
+    start = StateAction('callcenter_qa.act_evaluation_my')
+
+    def do_start(self, action):
+        Sample = Pool().get('callcenter.qa.sample')
+        evaluations = Sample.open_evaluations(self.records)
+        action['views'].reverse()
+        return action, {'res_id': [e.id for e in evaluations]}
+
+
+class Evaluation(metaclass=PoolMeta):
+    __name__ = 'callcenter.qa.evaluation'
+
+    @classmethod
+    def submit(cls, evaluations):
+        super().submit(evaluations)
+        Pool().get('callcenter.qa.sample').mark_graded(evaluations)

@@ -1,18 +1,20 @@
 "QA lists: sampling rules, reproducibility, fairness, assignment, access."
 import collections
 import datetime as dt
+import unittest
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from trytond.exceptions import UserError
 from trytond.modules.callcenter_base.tests.test_module import create_user
-from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, set_company)
+from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import activate_module, with_transaction
 
-from .tools import (
-    as_user, create_calls, create_list, create_server, create_team, generate)
+from .list_tools import (
+    T0, as_user, create_calls, create_list, create_server, create_team,
+    create_template, generate)
+from .tools import grade
 
 #: Per agent: how many calls, and per call (talk seconds, survey key).
 CALL_SETS = st.lists(st.lists(st.tuples(
@@ -31,10 +33,12 @@ def _calls_of(server, agents, call_set):
     return create_calls(server, specs)
 
 
-class QaListTestCase(CompanyTestMixin, ModuleTestCase):
+class QaListTestCase(unittest.TestCase):
     "Test QA lists"
-    module = 'callcenter_qa'
-    extras = ['callcenter_ticket']
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('callcenter_qa')
 
     def setup_team(self, size=3, leader=False):
         company = create_company()
@@ -96,7 +100,6 @@ class QaListTestCase(CompanyTestMixin, ModuleTestCase):
                     {'agent': agent, 'talk': 100, 'satisfaction': 1,
                         'purpose': 'after-sale', 'minutes': 60 * 24 * 3},
                     ])
-            from .tools import T0
             qa_list = create_list(company, count=10,
                 teams=[('add', [team.id])], satisfaction='1|2',
                 direction='inbound', talk_min=dt.timedelta(seconds=30),
@@ -207,6 +210,50 @@ class QaListTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(qa_list.unassigned_count, 10)
 
     @with_transaction()
+    def test_sample_opens_evaluation_then_graded(self):
+        """Grading a sample creates its evaluation on the list's template;
+        submitting it makes the sample graded in the list's counts"""
+        pool = Pool()
+        Sample = pool.get('callcenter.qa.sample')
+        Evaluation = pool.get('callcenter.qa.evaluation')
+        QaList = pool.get('callcenter.qa.list')
+        company, server, team, agents = self.setup_team(1)
+        qa = create_user('qa_grader', 'group_qa')
+        qa.companies = [company]
+        qa.company = company
+        qa.save()
+        with set_company(company):
+            create_calls(server, [{'agent': agents[0]}])
+            qa_list = create_list(company, count=1,
+                teams=[('add', [team.id])])
+            sample, = generate(qa_list).values()
+            Sample.assign([sample], [qa])
+            with as_user(qa):
+                evaluation, = Sample.open_evaluations([Sample(sample.id)])
+                self.assertEqual(evaluation.template, qa_list.template)
+                self.assertEqual(evaluation.call, sample.call)
+                self.assertEqual(Sample.open_evaluations(
+                        [Sample(sample.id)]), [evaluation])
+                grade(evaluation, [8])
+                Evaluation.submit([evaluation])
+            self.assertEqual(Sample(sample.id).state, 'graded')
+            qa_list = QaList(qa_list.id)
+            self.assertEqual((qa_list.graded_count, qa_list.ungraded_count),
+                (1, 0))
+
+    @with_transaction()
+    def test_other_template_may_sample_same_call(self):
+        "An open list of another template may sample the same call"
+        company, server, team, agents = self.setup_team(1)
+        with set_company(company):
+            create_calls(server, [{'agent': agents[0]}])
+            one = generate(create_list(company, teams=[('add', [team.id])]))
+            sales = create_template(company, "Telesales QA")
+            two = generate(create_list(company, template=sales.id,
+                    teams=[('add', [team.id])]))
+            self.assertEqual(set(one), set(two))
+
+    @with_transaction()
     def test_samples_by_role(self):
         """An agent reads the samples of their own calls, a leader their
         team's, QA all of them"""
@@ -233,6 +280,36 @@ class QaListTestCase(CompanyTestMixin, ModuleTestCase):
                 self.assertEqual(
                     {s.agent for s in Sample.search([])}, expected,
                     user.login)
+
+    @with_transaction()
+    def test_my_satisfaction_by_role(self):
+        """My Satisfaction counts survey answers per agent and month: an
+        agent sees their own, a leader their team's"""
+        Satisfaction = Pool().get('callcenter.qa.satisfaction')
+        company = create_company()
+        server = create_server()
+        team, agents = create_team(company, server, 2, leader=True)
+        _other, others = create_team(company, server, 1)
+        for user in [a.user for a in agents + others]:
+            user.companies = [company]
+            user.company = company
+            user.save()
+        leader, member = agents
+        create_calls(server, [
+                {'agent': member, 'survey': 'satisfied'},
+                {'agent': member, 'survey': 'satisfied'},
+                {'agent': member, 'survey': 'no_answer'},
+                {'agent': member},
+                {'agent': leader, 'survey': 'unsatisfied'},
+                {'agent': others[0], 'survey': 'very_satisfied'}])
+        with as_user(member.user):
+            rows = {(r.agent, r.survey): r.calls
+                for r in Satisfaction.search([])}
+        self.assertEqual(rows, {(member, 'satisfied'): 2,
+                (member, 'no_answer'): 1})
+        with as_user(leader.user):
+            agents_seen = {r.agent for r in Satisfaction.search([])}
+        self.assertEqual(agents_seen, {leader, member})
 
     @with_transaction()
     def test_sampling_property_reproducible_and_fair(self):
@@ -265,5 +342,3 @@ class QaListTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             check()
 
-
-del ModuleTestCase
