@@ -8,7 +8,7 @@ from trytond.modules.callcenter_base.notify import Notice, notify
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 STATES = [
     ('open', "Open"),

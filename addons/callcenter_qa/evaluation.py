@@ -115,6 +115,10 @@ class Evaluation(Workflow, ModelSQL, ModelView):
         'callcenter.qa.calibration', "Calibration", ondelete='CASCADE',
         states={'readonly': Eval('state') != 'draft'},
         help="The calibration session the evaluation grades blind in.")
+    graded_by_me = fields.Function(
+        fields.Boolean("Graded by Me"), 'get_mine', searcher='search_mine')
+    about_me = fields.Function(
+        fields.Boolean("About Me"), 'get_mine', searcher='search_mine')
     spread = fields.Function(
         fields.Numeric("Spread", digits=(5, 2),
             help="The score minus the calibration session's median, "
@@ -211,6 +215,21 @@ class Evaluation(Workflow, ModelSQL, ModelView):
     def on_change_with_live_score(self, name=None):
         return compute(self.lines or [])[2]
 
+    _MINE = {'graded_by_me': 'grader', 'about_me': 'agent.user'}
+
+    def get_mine(self, name):
+        user = Transaction().user
+        if name == 'graded_by_me':
+            return self.grader.id == user
+        return bool(self.agent_user) and self.agent_user.id == user
+
+    @classmethod
+    def search_mine(cls, name, clause):
+        _, operator, value = clause[:3]
+        positive = (operator == '=') == bool(value)
+        return [(cls._MINE[name], '=' if positive else '!=',
+                Transaction().user)]
+
     def get_spread(self, name):
         calibration = self.calibration
         if (not calibration or calibration.state != 'closed'
@@ -246,14 +265,14 @@ class Evaluation(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_recording(cls, evaluations, name):
+        "The call's recording (or its size when the client asks for it)."
         Call = Pool().get('callcenter.call')
         context = Transaction().context
-        with without_check_access():
+        size = context.get(f'{cls.__name__}.{name}')
+        with without_check_access(), Transaction().set_context(
+                **{f'{Call.__name__}.recording': size}):
             calls = Call.browse([e.call.id for e in evaluations])
-            with Transaction().set_context(
-                    **{'%s.%s' % (Call.__name__, 'recording'):
-                        context.get('%s.%s' % (cls.__name__, name))}):
-                return {e.id: c.recording for e, c in zip(evaluations, calls)}
+            return {e.id: c.recording for e, c in zip(evaluations, calls)}
 
     def get_rec_name(self, name):
         return f'{self.template.name} / {self.call.rec_name}'

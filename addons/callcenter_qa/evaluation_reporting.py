@@ -10,6 +10,7 @@ import datetime as dt
 from sql import Cast, Column, Null
 from sql.aggregate import Avg, Count, Min, Sum
 from sql.functions import DateTrunc, Round
+from sql.operators import Concat
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -85,11 +86,6 @@ class ReportMixin:
         group_by = context.get('group_by')
         return group_by if group_by in dict(DIMENSIONS) else 'agent'
 
-    def get_group_label(self, name):
-        for record in [self.agent, self.team, self.template, self.grader]:
-            if record:
-                return record.rec_name
-        return ''
 
 
 class Report(ReportMixin, ModelSQL, ModelView):
@@ -101,7 +97,7 @@ class Report(ReportMixin, ModelSQL, ModelView):
     template = fields.Many2One(
         'callcenter.qa.template', "Template", readonly=True)
     grader = fields.Many2One('res.user', "Grader", readonly=True)
-    group_label = fields.Function(fields.Char("Group"), 'get_group_label')
+    group_label = fields.Char("Group", readonly=True)
     passed = fields.Integer("Passed", readonly=True)
     pass_rate = fields.Float("Pass Rate", digits=(16, 4), readonly=True,
         help="The share of the evaluations that passed.")
@@ -123,7 +119,7 @@ class Report(ReportMixin, ModelSQL, ModelView):
             else Cast(Null, type_) for name, type_ in KEY_TYPES.items()}
         count = Count(evaluation.id)
         passed = Sum(Cast(evaluation.passed, 'INTEGER'))
-        return evaluation.select(
+        grouped = evaluation.select(
             Min(evaluation.id).as_('id'),
             evaluation.company.as_('company'),
             period.as_('period'),
@@ -134,6 +130,36 @@ class Report(ReportMixin, ModelSQL, ModelView):
             (Cast(passed, 'FLOAT') / count).as_('pass_rate'),
             Sum(Cast(evaluation.auto_failed, 'INTEGER')).as_('auto_failed'),
             group_by=[evaluation.company, period, keys[group_by]])
+        from_, label = cls._label(grouped, group_by)
+        return from_.select(
+            *(Column(grouped, n) for n in ['id', 'company', 'period',
+                    *KEY_TYPES, 'count', 'average', 'passed', 'pass_rate',
+                    'auto_failed']),
+            label.as_('group_label'))
+
+    @classmethod
+    def _label(cls, grouped, group_by):
+        "The rows joined to their group's name, as its record names it."
+        pool = Pool()
+        user = pool.get('res.user').__table__()
+        if group_by == 'agent':
+            agent = pool.get('callcenter.agent').__table__()
+            return (grouped.join(agent, condition=grouped.agent == agent.id)
+                .join(user, condition=agent.user == user.id),
+                Concat(user.name, Concat(' (', Concat(
+                            agent.extension, ')'))))
+        if group_by == 'grader':
+            return (grouped.join(user, condition=grouped.grader == user.id),
+                user.name)
+        if group_by == 'team':
+            team = pool.get('callcenter.team').__table__()
+            return (grouped.join(team, 'LEFT',
+                    condition=grouped.team == team.id), team.name)
+        template = pool.get('callcenter.qa.template').__table__()
+        return (grouped.join(template,
+                condition=grouped.template == template.id),
+            Concat(template.name, Concat(' (v', Concat(
+                        Cast(template.version, 'VARCHAR'), ')'))))
 
 
 class ReportItem(ReportMixin, ModelSQL, ModelView):

@@ -104,7 +104,9 @@ class LibraryEntry(DeactivableMixin, ModelSQL, ModelView):
     def get_recording(cls, entries, name):
         "The call's recording, which listeners may not read on the call."
         Call = Pool().get('callcenter.call')
-        with without_check_access():
+        size = Transaction().context.get(f'{cls.__name__}.{name}')
+        with without_check_access(), Transaction().set_context(
+                **{f'{Call.__name__}.recording': size}):
             calls = Call.browse([e.call.id for e in entries])
             return {e.id: c.recording for e, c in zip(entries, calls)}
 

@@ -12,7 +12,6 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import (
     ModelSQL, ModelView, Workflow, fields, sequence_ordered)
-from trytond.modules.callcenter_base.model_data import prepare_module_data
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
@@ -81,11 +80,6 @@ class Template(Workflow, ModelSQL, ModelView):
                 'new_version': {'invisible': Eval('state') == 'draft',
                     'depends': ['state']},
                 })
-
-    @classmethod
-    def __register__(cls, module):
-        prepare_module_data(module)
-        super().__register__(module)
 
     @staticmethod
     def default_state():

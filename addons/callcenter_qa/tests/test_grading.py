@@ -230,3 +230,31 @@ class QaGradingTestCase(unittest.TestCase):
                 if expected != {e1, e2, draft}:
                     with self.assertRaises(AccessError):
                         Evaluation.read([draft.id], ['score'])
+
+    @with_transaction()
+    def test_grade_call_from_the_call(self):
+        """Grade Call on a call opens the grader's draft with one line per
+        form line, the same draft when run again; agents cannot run it"""
+        world = World()
+        pool = Pool()
+        Evaluation = pool.get('callcenter.qa.evaluation')
+        GradeCall = pool.get('callcenter.qa.evaluation.grade', type='wizard')
+        call = world.create_call(world.agent1)
+
+        def grade_call():
+            session_id, _, _ = GradeCall.create()
+            with Transaction().set_context(active_model='callcenter.call',
+                    active_id=call.id, active_ids=[call.id]):
+                return GradeCall.execute(session_id, {'start': {
+                            'template': world.template.id}}, 'grade')
+        with as_user(world.qa1):
+            first = grade_call()['actions'][0][1]['res_id']
+            again = grade_call()['actions'][0][1]['res_id']
+            evaluation, = Evaluation.search([('call', '=', call.id)])
+        self.assertEqual(first, again)
+        self.assertEqual(first, [evaluation.id])
+        self.assertEqual((evaluation.grader, evaluation.agent,
+                evaluation.team, evaluation.state, len(evaluation.lines)),
+            (world.qa1, world.agent1, world.team1, 'draft', 4))
+        with as_user(world.agent1.user), self.assertRaises(AccessError):
+            grade_call()

@@ -7,6 +7,7 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 class CallCenterQaTestCase(ModuleTestCase):
     "Test Call Center QA module"
     module = 'callcenter_qa'
+    extras = ['callcenter_kb', 'callcenter_ticket']
 
     @with_transaction()
     def test_item_total_sums_sub_items(self):
