@@ -1,7 +1,6 @@
 """Sampled calls of a QA list and their assignment to QA staff (QA-03)."""
 import datetime as dt
 
-from sql import Literal
 from sql.aggregate import Count
 
 from trytond.i18n import gettext
@@ -220,11 +219,18 @@ class Assign(Wizard):
 
     def default_start(self, fields):
         ModelData = Pool().get('ir.model.data')
+        pool = Pool()
+        User = pool.get('res.user')
+        qa_group = ModelData.get_id('callcenter_base', 'group_qa')
+        me = User(Transaction().user)
         return {
             'qa_list': self.record.id,
             'unassigned': self.record.unassigned_count,
-            'qa_group': ModelData.get_id('callcenter_base', 'group_qa'),
+            'qa_group': qa_group,
             'mode': 'even',
+            # the QA staff member at the screen, whom to add others to
+            'users': [me.id] if qa_group in {g.id for g in me.groups}
+            else [],
             }
 
     def transition_assign(self):

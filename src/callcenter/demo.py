@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import demo_kb, demo_tickets, tryton
 from . import demo_qa
+from . import demo_qa_lists
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def _load(pool):
     demo_kb.load(pool, company)
     demo_tickets.load(pool, company)
     demo_qa.load(pool, company)
+    demo_qa_lists.load(pool, company)
     return True
 
 
