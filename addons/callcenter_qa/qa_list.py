@@ -18,6 +18,8 @@ from sql import Literal, Null
 from sql.operators import Exists
 
 from trytond.i18n import gettext
+from trytond.modules.callcenter_base.import_job import (
+    _AfterCommit as ImportAfterCommit)
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
@@ -463,26 +465,10 @@ def _reporter(QaList, list_id):
     return report
 
 
-class _AfterCommit:
+class _AfterCommit(ImportAfterCommit):
     """Writes a list's outcome once the samples are committed (the
     progress, committed apart, changed the list's row: a repeatable read
     transaction may not change it again); back to *new* on a rollback."""
-
-    def __init__(self, report, values):
-        self.report = report
-        self.values = values
-
-    def tpc_begin(self, transaction):
-        pass
-
-    def commit(self, transaction):
-        pass
-
-    def tpc_vote(self, transaction):
-        pass
-
-    def tpc_finish(self, transaction):
-        self.report(self.values)
 
     def tpc_abort(self, transaction):
         self.report({'state': 'new', 'progress': 0})
