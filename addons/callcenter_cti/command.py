@@ -31,6 +31,7 @@ ACTIONS = [
     ('unpause', "Ready"),
     ('queue_add', "Queue Login"),
     ('queue_remove', "Queue Logout"),
+    ('survey', "Survey"),
     ]
 #: The bridge's own failures (``bridge.commands``) → translated messages.
 BRIDGE_MESSAGES = {

@@ -19,10 +19,11 @@ BAR_LABELS = [
     'ready', 'not_ready', 'queue_login', 'queue_logout', 'number', 'dial',
     'hang_up', 'transfer', 'consult', 'pickup', 'search', 'all_teams',
     'all_queues', 'close', 'dialling', 'failed', 'hold', 'resume',
-    'conference']
+    'conference', 'survey']
 ACTION_METHODS = [
     'dial', 'hang_up', 'set_ready', 'set_not_ready', 'queue_login',
-    'queue_logout', 'transfer', 'pickup', 'hold', 'resume', 'conference']
+    'queue_logout', 'transfer', 'pickup', 'hold', 'resume', 'conference',
+    'survey']
 
 
 class Agent(metaclass=PoolMeta):
@@ -148,6 +149,12 @@ class Agent(metaclass=PoolMeta):
         target = cls._target(target)
         return cls._command(agents, 'conference',
             extension=target.extension, interface=target.interface)
+
+    @classmethod
+    def survey(cls, agents):
+        """Hand the agent's caller to the satisfaction survey (a blind
+        transfer to the dialplan's survey context); the agent is free."""
+        return cls._command(agents, 'survey')
 
     @classmethod
     def _target(cls, target):

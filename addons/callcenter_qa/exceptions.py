@@ -16,3 +16,11 @@ class EvaluationLineError(ValidationError):
 
 class CalibrationError(UserError):
     pass
+
+
+class QaListSatisfactionError(ValidationError):
+    "The satisfaction keys of a QA list are not digits separated by |."
+
+
+class QaListStateError(AccessError):
+    "A QA list in this state may not be changed that way."

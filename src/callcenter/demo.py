@@ -14,6 +14,7 @@ from . import demo_kb, demo_tickets, tryton
 from . import demo_questionnaire
 from . import demo_campaign
 from . import demo_qa
+from . import demo_qa_lists
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ def _load(pool):
     demo_questionnaire.load(pool, company)
     demo_campaign.load(pool, company)
     demo_qa.load(pool, company)
+    demo_qa_lists.load(pool, company)
     return True
 
 

@@ -19,7 +19,9 @@ Asterisk has no AMI action that puts a PJSIP call on hold from the server
 * blind / attended transfer: the same ``Setvar`` s (unless on hold, when
   Asterisk refuses the transfer and the handler must stay armed), then
   ``BlindTransfer`` / ``Atxfer`` of the agent's channel to the target's
-  extension in ``agents``.
+  extension in ``agents``;
+* survey: the same, to ``survey`` in ``callcenter-survey`` (the caller
+  answers the satisfaction survey, the agent is free).
 
 The channels are found with ``CoreShowChannels``, listed in any order: the
 agent's by its interface (the bridged ``;1`` half of a Local channel,
@@ -47,7 +49,9 @@ AGENTS = 'agents'
 #: Commands → the AMI action that transfers the agent's channel.
 TRANSFERS = {'blind_transfer': 'BlindTransfer',
     'attended_transfer': 'Atxfer'}
-MOVES = ('hold', 'resume', 'conference', *TRANSFERS)
+#: The survey context of the dialplan (the phone bar's Survey button).
+SURVEY, SURVEY_EXTEN = 'callcenter-survey', 'survey'
+MOVES = ('hold', 'resume', 'conference', *TRANSFERS, 'survey')
 Action = tuple[str, dict[str, str]]
 
 
@@ -141,6 +145,10 @@ def plan(command: dict[str, Any], channels: list[Message]) -> list[Action]:
         disarm = _disarm(a, c) if _bridged(channels, agent) else []
         return disarm + [(TRANSFERS[action], {'Channel': a,
                     'Exten': params['extension'], 'Context': AGENTS})]
+    if action == 'survey':
+        disarm = _disarm(a, c) if _bridged(channels, agent) else []
+        return disarm + [('BlindTransfer', {'Channel': a,
+                    'Exten': SURVEY_EXTEN, 'Context': SURVEY})]
     room = agent.get('Linkedid') or ''
     return _disarm(a, c) + [_redirect(c, a, CONFERENCE, CONFERENCE, room),
         ('Originate', {'Channel': params['interface'],

@@ -48,6 +48,7 @@ VARIABLES = {
     'CALL_PURPOSE': 'purpose',
     'SATISFACTION': 'satisfaction',
     'CSAT': 'satisfaction',
+    'SURVEY': 'survey',
     }
 #: ``Newstate`` ChannelState → our kind (4 Ring is the caller's side).
 _STATES = {'5': 'ringing', '6': 'answered'}

@@ -109,6 +109,7 @@
         el.append(button('resume', label('resume'), () => command('resume')));
         el.append(button('conference', label('conference'),
             () => openDirectory('conference')));
+        el.append(button('survey', label('survey'), () => command('survey')));
         el.append(jQuery('<span/>', {'class': 'cc-alert', role: 'alert'}));
         jQuery('body').addClass('cc-has-phone-bar').append(el);
         bar.el = el;
@@ -133,6 +134,8 @@
         bar.el.find('[data-action=resume]').toggle(agent.state === 'on_hold');
         bar.el.find('[data-action=conference]').toggle(
             ['on_call', 'on_hold'].includes(agent.state));
+        // The survey takes the caller of a call in progress.
+        bar.el.find('[data-action=survey]').toggle(agent.state === 'on_call');
         renderTimer();
     }
 

@@ -98,7 +98,8 @@ def _transfer(kind: str, done: str) -> Handler:
                 + [('IsExternal', 'Yes'), ('Context', lookup(h, 'Context')),
                     ('Extension', lookup(h, 'Exten'))])
             return [error('Transfer invalid')]
-        call.request(Request(kind, channel, lookup(h, 'Exten')))
+        call.request(Request(kind, channel, lookup(h, 'Exten'),
+            context=lookup(h, 'Context')))
         return [ok(done)]
     return handler
 

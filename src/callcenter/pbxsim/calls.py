@@ -67,6 +67,10 @@ class Call:
     held: Channel | None = None
     #: Set when a ConfBridge room of the call emptied: nothing left to end.
     over: bool = False
+    #: The key the caller presses in the satisfaction survey (``''`` none,
+    #: ``survey.HANG_UP``); None: no survey, the caller hangs up with the
+    #: agent.
+    survey: str | None = None
 
     @property
     def uniqueid(self) -> str:

@@ -10,6 +10,7 @@ from .calls import Call, Leg, Request
 from .config import SimConfig
 from .model import Bridge, Channel, Member
 from .recording import write_tone
+from . import survey as surveys
 
 #: ``talk=DEFAULT`` takes ``SimConfig.talk``; ``talk=None`` talks until
 #: hung up by an AMI ``Hangup`` or ``Simulator.hangup``.
@@ -68,13 +69,18 @@ def _queue_block(member: Member) -> list[tuple[str, str]]:
 async def inbound(call: Call, cfg: SimConfig, *, caller: str,
         name: str = '', queue: str = 'support', agent: str | None = None,
         ring: float | None = None, talk: float | None = DEFAULT,
-        hangup_by: str = 'caller', record: bool = True) -> None:
+        hangup_by: str = 'caller', record: bool = True,
+        survey: str | None = None) -> None:
     """A caller enters ``queue`` and an agent answers (talk None: until an
-    AMI Hangup or ``Simulator.hangup``)."""
+    AMI Hangup or ``Simulator.hangup``); with ``survey`` (the key the
+    caller presses, see :mod:`.survey`) the caller answers the satisfaction
+    survey once the agent hangs up or sends them there."""
+    call.survey = survey
     caller_ch = _inbound_channel(call, cfg, caller, name)
     if record:
         call.record(caller_ch, 'inbound')
-    call.newexten(caller_ch, 'Queue', f'{queue},tr,,,120')
+    call.newexten(caller_ch, 'Queue',
+        f'{queue},tr{"" if survey is None else "c"},,,120')
     state = call.pbx.queues[queue]
     joined = call.clock.now
     state.entries.append(caller_ch)
@@ -297,6 +303,9 @@ async def converse(call: Call, cfg: SimConfig, caller_ch: Channel,
             side = 'caller' if request.channel in (caller_ch.name,
                 caller_ch.other_half) else 'agent'
             break
+        if request.kind == 'blind' and request.context == surveys.CONTEXT:
+            side = _to_survey(call, request, caller_ch, parties, bridge)
+            break
         if request.kind in ('redirect', 'bridge', 'invite'):
             await moves.serve(call, cfg, request, caller_ch, parties, bridge)
             if call.over:
@@ -314,6 +323,9 @@ async def converse(call: Call, cfg: SimConfig, caller_ch: Channel,
                 ('TalkTime', str(round(call.clock.now - started))),
                 ('Reason', side)])
     moves.stop_music(call)
+    if side in ('agent', 'survey') and call.survey is not None:
+        await _survey_after(call, cfg, caller_ch, parties, bridge, extra)
+        return
     first = [caller_ch] if side == 'caller' else []
     others = [leg.outer for leg in parties]
     for channel in first + others + ([] if first else [caller_ch]):
@@ -324,6 +336,34 @@ async def converse(call: Call, cfg: SimConfig, caller_ch: Channel,
         for channel in leg.channels:
             call.hangup(channel, peer=caller_ch)
     call.destroy(bridge)
+
+
+def _to_survey(call: Call, request: Request, caller_ch: Channel,
+        parties: list[Leg], bridge: Bridge) -> str:
+    """The phone bar's Survey: a ``BlindTransfer`` of the agent's channel
+    to the survey context (fields as ``features._blind``)."""
+    agent = next((leg for leg in parties if request.channel in (
+                leg.outer.name, leg.inner.name)), parties[0])
+    call.emit('BlindTransfer', 'call', [('Result', 'Success')]
+        + agent.outer.block('Transferer') + caller_ch.block('Transferee')
+        + bridge.block() + [('IsExternal', 'Yes'),
+            ('Context', surveys.CONTEXT), ('Extension', surveys.EXTEN)])
+    return 'survey'
+
+
+async def _survey_after(call: Call, cfg: SimConfig, caller_ch: Channel,
+        parties: list[Leg], bridge: Bridge, extra: list[Leg] | None) -> None:
+    """The agent's side hangs up; the caller, left alone, runs the survey
+    context, then hangs up."""
+    for leg in parties:
+        call.leave(leg.outer)
+    call.leave(caller_ch)
+    call.destroy(bridge)
+    for leg in parties + (extra or []):
+        for channel in leg.channels:
+            call.hangup(channel, peer=caller_ch)
+    await surveys.run(call, cfg, caller_ch)
+    call.hangup(caller_ch, peer=parties[0].outer)
 
 
 def request_hangup(call: Call, channel: str) -> None:
