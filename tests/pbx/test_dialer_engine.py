@@ -103,3 +103,50 @@ def test_pbx_drop_mid_campaign(sim_config: SimConfig) -> None:
     assert len(dialled) == len(set(dialled))
     assert len(store.outcomes) + len(store.released) == len(store.attempts)
     assert set(store.attempts.values()) >= set(dialled)
+
+
+class PreviewStore(MemoryStore):
+    "Agent 1002 asks for each lead in turn, as the lead's Dial button does."
+
+    def previews(self, campaign: int) -> list:
+        with self._lock:
+            if any(o is None for o in self._asked.values()):
+                return []
+        dials = self.next_leads(campaign, 1)
+        dials = [dataclasses.replace(d, agent='PJSIP/1002') for d in dials]
+        with self._lock:
+            for dial in dials:
+                self._asked[dial.attempt] = None
+        return dials
+
+    def record(self, outcomes) -> None:
+        with self._lock:
+            for outcome in outcomes:
+                self._asked[outcome.attempt] = outcome
+        super().record(outcomes)
+
+
+def test_preview_calls_ring_the_agent_who_asked(
+        sim_config: SimConfig) -> None:
+    "Preview dials one lead at a time and connects it to the asking agent."
+    async def scenario() -> None:
+        store = PreviewStore(CampaignPlan(1, 'preview'),
+            [f'+4420{i:07d}' for i in range(12)])
+        store._asked = {}
+        async with Simulator(_sim(sim_config)) as sim:
+            dialer = Dialer(store, DialerConfig(ClientConfig(port=sim.port,
+                        username='cti', secret='cti-secret'), tick=0.02,
+                    refresh=0.05))
+            task = asyncio.create_task(dialer.run())
+            await asyncio.to_thread(store.done.wait)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            report = sim.outbound.report
+            assert len(report.attempts) == 12 and report.peak == 1
+            answered = [a for a in report.attempts
+                if a.outcome in ('live', 'machine')]
+            assert answered and all(a.agent == '1002' for a in answered)
+            assert store.count('live') == len(answered)
+            assert {o.agent for o in store.outcomes.values()
+                if o.outcome == 'live'} == {'PJSIP/1002'}
+    run(scenario(), timeout=120)

@@ -63,6 +63,8 @@ class CampaignPlan:
 class Dial:
     attempt: int
     number: str
+    #: Preview: the interface of the agent who asked for the call.
+    agent: str = ''
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class Store(Protocol):
     def stats(self, campaign: int) -> Stats: ...
 
     def next_leads(self, campaign: int, count: int) -> list[Dial]: ...
+
+    def previews(self, campaign: int) -> list[Dial]: ...
 
     def record(self, outcomes: list[Outcome]) -> None: ...
 
@@ -167,12 +171,20 @@ class Dialer:
             if plan is None or not self.client.connected:
                 continue
             started = time.perf_counter()
-            count = self.decide(plan)
-            dials = await asyncio.to_thread(self.store.next_leads,
-                campaign, count) if count > 0 else []
+            dials = await self._dials(plan)
             self.decisions.append(time.perf_counter() - started)
             for dial in dials:
                 self._originate(plan, dial)
+
+    async def _dials(self, plan: CampaignPlan) -> list[Dial]:
+        "The leads to dial now: asked for by agents, or as paced."
+        if plan.mode == 'preview':
+            return await asyncio.to_thread(self.store.previews, plan.id)
+        count = self.decide(plan)
+        if count <= 0:
+            return []
+        return await asyncio.to_thread(self.store.next_leads, plan.id,
+            count)
 
     def decide(self, plan: CampaignPlan) -> int:
         "New calls for ``plan`` now."
@@ -205,7 +217,7 @@ class Dialer:
     # originating --------------------------------------------------------
     def _originate(self, plan: CampaignPlan, dial: Dial) -> None:
         self.tracker.dialled(Flight(dial.attempt, plan.id, dial.number,
-                time.time(), plan.connect))
+                time.time(), 'agent' if dial.agent else plan.connect))
         self.placed += 1
         task = asyncio.create_task(self._send(plan, dial),
             name=f'originate {dial.attempt}')
@@ -300,7 +312,8 @@ def originate_headers(plan: CampaignPlan, dial: Dial) -> dict[str, Any]:
     "The Originate of ``dial`` into the campaign context."
     variables = {'CALLCENTER_ATTEMPT': str(dial.attempt),
         'CALLCENTER_CAMPAIGN': str(plan.id),
-        'CALLCENTER_CONNECT': plan.connect,
+        'CALLCENTER_CONNECT': 'agent' if dial.agent else plan.connect,
+        'CALLCENTER_AGENT': dial.agent,
         'CALLCENTER_QUEUE': plan.queue,
         'CALLCENTER_MEDIA': plan.media,
         'CALLCENTER_ABANDON_MESSAGE': plan.abandon_message,

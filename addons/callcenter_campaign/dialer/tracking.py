@@ -13,6 +13,7 @@ is matched to the attempt:
                            ``MACHINE``: a machine
 ``QueueCallerJoin``        waiting for an agent (the 2 s run)
 ``AgentConnect``           connected to the agent of ``Interface``
+``DialEnd`` ANSWER         preview: the agent who asked answered
 ``VarSet QUEUESTATUS``     ``TIMEOUT``: no agent within 2 s, abandoned
 ``Hangup``                 the end: the outcome (below)
 ``OriginateResponse``      a failure before any channel (``Reason``)
@@ -199,6 +200,11 @@ class Tracker:
         elif name == 'agentconnect':
             flight.connected_at, flight.waiting = now, False
             flight.agent = event.get('Interface') or ''
+        elif name == 'dialend' and flight.connect == 'agent' and (
+                event.get('DialStatus') == 'ANSWER'):
+            # Preview: Dial() of the agent who asked for the call.
+            flight.connected_at, flight.human = now, True
+            flight.agent = _interface(event.get('DestChannel') or '')
 
     def _originate_response(self, event: Event, now: float,
             ) -> list[Outcome]:
@@ -235,6 +241,11 @@ class Tracker:
             elif not flight.uniqueid and flight.dialled_at < older_than:
                 ended.append(self._finish(flight, 'no_answer', now))
         return ended
+
+
+def _interface(channel: str) -> str:
+    "``PJSIP/1001-0000002a`` → ``PJSIP/1001``."
+    return channel.rpartition('-')[0] or channel
 
 
 def _int(value: str | None) -> int:

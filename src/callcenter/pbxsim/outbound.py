@@ -219,13 +219,16 @@ def _answer(call: Call, leg: Leg, attempt: Attempt) -> None:
 async def _dialplan(call: Call, cfg: SimConfig, customer: Channel,
         attempt: Attempt, model: OutboundModel, outbound: Outbound) -> None:
     "``AMD()``, then the connect handling the variables ask for."
+    connect = attempt.variables.get('CALLCENTER_CONNECT', 'queue')
+    if connect == 'agent':
+        await _preview(call, cfg, customer, attempt, model, outbound)
+        return
     call.newexten(customer, 'AMD')
     await call.clock.wait(model.amd_seconds)
     human = attempt.outcome == 'live'
     call.varset(customer, 'AMDSTATUS', 'HUMAN' if human else 'MACHINE')
     call.varset(customer, 'AMDCAUSE', 'HUMAN-1000-1000' if human
         else 'LONGGREETING-2000-1500')
-    connect = attempt.variables.get('CALLCENTER_CONNECT', 'queue')
     if not human:
         await _play(call, customer, attempt.variables.get(
             'CALLCENTER_MACHINE_MESSAGE', ''), model.abandon_message)
@@ -312,6 +315,26 @@ async def _connect(call: Call, cfg: SimConfig, customer: Channel,
     talk = outbound.random.expovariate(1 / model.talk_mean)
     await converse(call, cfg, customer, [leg], bridge, talk, 'caller',
         member, hold)
+
+
+async def _preview(call: Call, cfg: SimConfig, customer: Channel,
+        attempt: Attempt, model: OutboundModel, outbound: Outbound) -> None:
+    "Preview: ``Dial(${CALLCENTER_AGENT})``, the agent who asked."
+    interface = attempt.variables.get('CALLCENTER_AGENT', '')
+    extension = call.pbx.extension_of(interface) or interface.rpartition(
+        '/')[2]
+    call.newexten(customer, 'Dial', f'{interface},20')
+    leg = call.open_leg(interface, context='agents', exten=extension,
+        cid=(attempt.number, attempt.number), agent=extension)
+    call.dial_begin(customer, leg)
+    call.ringing(customer, leg)
+    await call.clock.wait(model.agent_ring)
+    call.answer_leg(customer, leg)
+    attempt.agent = extension
+    bridge = call.bridge(leg.outer, customer)
+    talk = outbound.random.expovariate(1 / model.talk_mean)
+    await converse(call, cfg, customer, [leg], bridge, talk, 'caller',
+        None, 0)
 
 
 def is_campaign(h: Headers) -> bool:
