@@ -3,3 +3,11 @@ from trytond.model.exceptions import ValidationError
 
 class PacingRatioError(ValidationError):
     pass
+
+
+class AbandonDelayError(ValidationError):
+    pass
+
+
+class CampaignWindowError(ValidationError):
+    pass
