@@ -94,8 +94,9 @@ class Simulation:
         self.ringing = 0
         self.waiting = deque()  # (call id, deadline)
         self.talk_time = 0.0
+        self.talk_starts = 0.0  # sum of the start times of ongoing talks
         self.live = self.abandoned = 0
-        self.recent = deque(maxlen=RECENT_DIALS)  # (live, answer delay)
+        self.recent = deque(maxlen=RECENT_DIALS)  # (live, ring seconds)
         self.talks = deque(maxlen=RECENT_TALKS)
         self.minute = deque()  # (time, dropped) of live answers
 
@@ -152,6 +153,7 @@ class Simulation:
     def _connect(self, talk):
         self.ready -= 1
         self.talking += 1
+        self.talk_starts += self.now
         self.at(self.now + talk, 'hangup', talk)
         self.minute.append((self.now, False))
 
@@ -168,6 +170,7 @@ class Simulation:
         self.talk_time += max(0.0, min(self.now, self.end) - start)
         self.talks.append(talk)
         self.talking -= 1
+        self.talk_starts -= start
         self.ready += 1
         if self.waiting:
             _, talk = self.waiting.popleft()
@@ -222,18 +225,23 @@ class Ours:
         self.pacer = pacing.Pacer(pacing.PacingConfig(abandon_limit=limit))
 
     def __call__(self, sim):
+        return self.pacer.calls(self.state(sim))
+
+    @staticmethod
+    def state(sim):
+        "What the live dialer would know of ``sim`` now."
         live = [r for r in sim.recent if r[0]]
         recent = pacing.RecentCalls(
             dials=len(sim.recent), live=len(live),
-            talks=len(sim.talks), talk_seconds=sum(sim.talks),
+            talks=len(sim.talks), talk_seconds=sum(sim.talks)
+            + sim.talking * sim.now - sim.talk_starts,
             answer_seconds=sum(r[1] for r in live))
-        state = pacing.PacingState(
+        return pacing.PacingState(
             agents_logged_in=sim.agents, agents_ready=sim.ready,
             agents_talking=sim.talking, calls_ringing=sim.ringing,
             calls_waiting=len(sim.waiting), recent=recent,
             live_24h=sim.live, abandoned_24h=sim.abandoned,
             live_30d=sim.live, abandoned_30d=sim.abandoned)
-        return self.pacer.calls(state)
 
 
 def run_team(agents, seed, hours):
