@@ -11,3 +11,7 @@ class AbandonDelayError(ValidationError):
 
 class CampaignWindowError(ValidationError):
     pass
+
+
+class CampaignJoinError(ValidationError):
+    pass
