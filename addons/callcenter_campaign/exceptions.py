@@ -15,3 +15,7 @@ class CampaignWindowError(ValidationError):
 
 class CampaignJoinError(ValidationError):
     pass
+
+
+class PreviewError(ValidationError):
+    pass

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from trytond.modules.callcenter_campaign.dialer.engine import (
     CampaignPlan, Dial, Stats)
 from trytond.modules.callcenter_campaign.dialer.tracking import Outcome
-from trytond.modules.callcenter_campaign.pacing import RecentCalls
 
 
 @dataclass
@@ -31,13 +30,9 @@ class MemoryStore:
     def stats(self, campaign: int) -> Stats:
         with self._lock:
             done = list(self.outcomes.values())
-        live = [o for o in done if o.outcome in ('live', 'abandoned')]
-        talks = [o for o in done if o.connected_at is not None]
+        live = sum(o.outcome in ('live', 'abandoned') for o in done)
         abandoned = sum(o.outcome == 'abandoned' for o in done)
-        return Stats(RecentCalls(len(done), len(live), len(talks),
-                sum(o.talk_seconds for o in talks),
-                sum(o.answer_seconds for o in live)),
-            len(live), abandoned, len(live), abandoned)
+        return Stats(live, abandoned, live, abandoned)
 
     def next_leads(self, campaign: int, count: int) -> list[Dial]:
         with self._lock:

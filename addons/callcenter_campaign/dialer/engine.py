@@ -19,6 +19,7 @@ store closes the attempts a previous run left open (``reconcile``).
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 from dataclasses import dataclass, field
@@ -69,7 +70,7 @@ class Dial:
 
 @dataclass(frozen=True)
 class Stats:
-    recent: RecentCalls = RecentCalls()
+    "Live answers and drops of the campaign over 24 hours and 30 days."
     live_24h: int = 0
     abandoned_24h: int = 0
     live_30d: int = 0
@@ -102,6 +103,8 @@ class DialerConfig:
     #: Seconds between two readings of the running campaigns and figures.
     refresh: float = 2.0
     pacing: PacingConfig = field(default_factory=PacingConfig)
+    #: The pacer learns from this many of the campaign's last calls.
+    recent: int = 500
 
 
 class Dialer:
@@ -111,6 +114,9 @@ class Dialer:
         self.members = Members()
         self.plans: dict[int, CampaignPlan] = {}
         self.stats: dict[int, Stats] = {}
+        self.recent: dict[int, collections.deque[Outcome]] = (
+            collections.defaultdict(lambda: collections.deque(
+                    maxlen=config.recent)))
         #: Seconds each decision took (pacing and ``next_leads``).
         self.decisions: list[float] = []
         self.placed = 0
@@ -197,7 +203,7 @@ class Dialer:
         stats = self.stats.get(plan.id, Stats())
         state = PacingState(agents_logged_in=logged_in, agents_ready=ready,
             agents_talking=talking, calls_ringing=ringing,
-            calls_waiting=waiting, recent=stats.recent,
+            calls_waiting=waiting, recent=self._recent(plan.id),
             live_24h=stats.live_24h, abandoned_24h=stats.abandoned_24h,
             live_30d=stats.live_30d, abandoned_30d=stats.abandoned_30d)
         if logged_in <= 0:
@@ -205,6 +211,15 @@ class Dialer:
         if plan.mode == 'progressive':
             return progressive_calls(state)
         return self._pacer(plan).decide(state).calls
+
+    def _recent(self, campaign: int) -> RecentCalls:
+        "What the pacer learns from: the campaign's last calls ended."
+        done = self.recent[campaign]
+        live = [o for o in done if o.outcome in ('live', 'abandoned')]
+        talks = [o for o in done if o.connected_at is not None]
+        return RecentCalls(dials=len(done), live=len(live),
+            talks=len(talks), talk_seconds=sum(o.talk_seconds for o in talks),
+            answer_seconds=sum(o.answer_seconds for o in live))
 
     def _pacer(self, plan: CampaignPlan) -> Pacer:
         config = self.config.pacing
@@ -260,6 +275,8 @@ class Dialer:
             self._wake_all()
 
     def _finished(self, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            self.recent[outcome.campaign].append(outcome)
         self._outcomes.extend(outcomes)
         self._written.set()
         self._wake_all()

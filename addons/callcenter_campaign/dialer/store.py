@@ -7,6 +7,7 @@ the campaign module's (``dialing.py``); this file only adapts them.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from typing import Any
@@ -17,6 +18,8 @@ from .tracking import Outcome
 __all__ = ['TrytonStore', 'read_server']
 
 logger = logging.getLogger(__name__)
+DAY = dt.timedelta(hours=24)
+MONTH = dt.timedelta(days=30)
 
 
 def read_server(pool: Any) -> dict[str, Any] | None:
@@ -85,28 +88,108 @@ class TrytonStore:
         self.tryton.call(_release, attempts)
 
     def reconcile(self) -> int:
-        return self.tryton.call(_reconcile)
+        return self.tryton.call(_reconcile_guarded)
 
 
-def _stats(pool: Any, campaign: int) -> Stats:
-    return Stats()
+def _reconcile_guarded(pool: Any) -> int:
+    return _reconcile(pool) if _model(
+        pool, 'callcenter.campaign.attempt') else 0
 
 
-def _next_leads(pool: Any, campaign: int, count: int) -> list[Dial]:
-    return []
+def _stats(pool: Any, campaign_id: int) -> Stats:
+    from .. import dialing
+    campaign = pool.get('callcenter.campaign')(campaign_id)
+    now = dt.datetime.now()
+    day = dialing.abandon_counts(campaign, now - DAY)
+    month = dialing.abandon_counts(campaign, now - MONTH)
+    return Stats(day['answered'], day['abandoned'], month['answered'],
+        month['abandoned'])
 
 
-def _previews(pool: Any, campaign: int) -> list[Dial]:
-    return []
+def _next_leads(pool: Any, campaign_id: int, count: int) -> list[Dial]:
+    from .. import dialing
+    campaign = pool.get('callcenter.campaign')(campaign_id)
+    return [Dial(a.id, a.number.key or a.number.number)
+        for a in dialing.next_leads(campaign, count)]
+
+
+def _previews(pool: Any, campaign_id: int) -> list[Dial]:
+    "The attempts agents asked to dial from the lead (preview)."
+    Attempt = pool.get('callcenter.campaign.attempt')
+    attempts = Attempt.search([
+            ('campaign', '=', campaign_id),
+            ('preview_state', '=', 'requested'),
+            ])
+    if not attempts:
+        return []
+    Attempt.write(attempts, {'preview_state': 'dialled'})
+    return [Dial(a.id, a.number.key or a.number.number,
+            a.preview_agent.interface) for a in attempts]
 
 
 def _record(pool: Any, outcomes: list[Outcome]) -> None:
-    return None
+    from .. import dialing
+    Attempt = pool.get('callcenter.campaign.attempt')
+    calls = _calls(pool, [o.uniqueid for o in outcomes if o.uniqueid])
+    agents = _agents(pool, [o.agent for o in outcomes if o.agent])
+    existing = {a.id: a for a in Attempt.browse(
+            _existing(pool, [o.attempt for o in outcomes]))}
+    for outcome in outcomes:
+        attempt = existing.get(outcome.attempt)
+        if attempt is None or attempt.outcome:
+            continue
+        agent = agents.get(outcome.agent)
+        dialing.record_outcome(attempt, outcome.outcome,
+            call=calls.get(outcome.uniqueid),
+            agent=agent.user.id if agent else None,
+            talk_duration=dt.timedelta(seconds=round(outcome.talk_seconds))
+            if outcome.connected_at is not None else None)
 
 
-def _release(pool: Any, attempts: list[int]) -> None:
-    return None
+def _existing(pool: Any, ids: list[int]) -> list[int]:
+    Attempt = pool.get('callcenter.campaign.attempt')
+    return [a.id for a in Attempt.search([('id', 'in', ids)])]
+
+
+def _calls(pool: Any, uniqueids: list[str]) -> dict[str, int]:
+    "The call log's calls of the customer channels (their Linkedid)."
+    if not uniqueids:
+        return {}
+    Call = pool.get('callcenter.call')
+    return {c.linkedid: c.id for c in Call.search(
+            [('linkedid', 'in', uniqueids)])}
+
+
+def _agents(pool: Any, interfaces: list[str]) -> dict[str, Any]:
+    if not interfaces:
+        return {}
+    return pool.get('callcenter.agent').by_interface(None, interfaces)
+
+
+def _release(pool: Any, attempt_ids: list[int]) -> None:
+    """Give back leads whose Originate never reached the PBX: the attempt
+    is deleted and the lead is ready again, its count as before."""
+    Attempt = pool.get('callcenter.campaign.attempt')
+    Lead = pool.get('callcenter.campaign.lead')
+    attempts = Attempt.browse(_existing(pool, attempt_ids))
+    for attempt in attempts:
+        Lead.write([attempt.lead], {'dial_state': 'ready',
+                'attempt_count': max((attempt.lead.attempt_count or 1) - 1,
+                    0)})
+    Attempt.delete(attempts)
 
 
 def _reconcile(pool: Any) -> int:
-    return 0
+    """Close the attempts a previous run left open. Whether the call was
+    answered is unknown: it is recorded as no answer, so the lead comes
+    back after the campaign's no-answer delay, never while that call may
+    still be up."""
+    from .. import dialing
+    Attempt = pool.get('callcenter.campaign.attempt')
+    attempts = Attempt.search([
+            ('outcome', '=', None),
+            ('preview_state', 'not in', ['requested', 'previewing']),
+            ])
+    for attempt in attempts:
+        dialing.record_outcome(attempt, 'no_answer')
+    return len(attempts)
