@@ -150,6 +150,10 @@ class Campaign(Workflow, ModelSQL, ModelView):
                     'invisible': ~Eval('state').in_(['running', 'paused']),
                     'depends': ['state'],
                     },
+                'second_pass': {
+                    'invisible': ~Eval('state').in_(['running', 'paused']),
+                    'depends': ['state'],
+                    },
                 })
 
     @classmethod
@@ -297,6 +301,13 @@ class Campaign(Workflow, ModelSQL, ModelView):
     @Workflow.transition('paused')
     def pause(cls, campaigns):
         pass
+
+    @classmethod
+    @ModelView.button
+    def second_pass(cls, campaigns):
+        "Dial again the leads never reached (二次外呼)."
+        from .dialing import second_pass
+        second_pass(campaigns)
 
     @classmethod
     @ModelView.button

@@ -90,7 +90,8 @@ def dnc_key(number, prefix):
 
 def blocked_numbers(company_id, campaign_id, keys):
     """The keys among ``keys`` on a do-not-call list of the company or of
-    the campaign (full numbers, international or national prefixes)."""
+    the campaign (full numbers, international or national prefixes); with
+    no campaign, on the company's list only."""
     if not keys:
         return set()
     cursor = Transaction().connection.cursor()

@@ -13,6 +13,14 @@ class CampaignWindowError(ValidationError):
     pass
 
 
+class CallbackTimeError(ValidationError):
+    pass
+
+
+class PoolLimitError(ValidationError):
+    pass
+
+
 class CampaignJoinError(ValidationError):
     pass
 

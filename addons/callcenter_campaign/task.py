@@ -153,7 +153,8 @@ class Lead(ModelSQL, ModelView):
         cls._sql_indexes.update({
                 Index(t, (t.task, Index.Equality()),
                     (t.dial_state, Index.Equality()),
-                    (t.next_attempt_at, Index.Range(nulls_first=True)),
+                    (t.next_attempt_at,
+                        Index.Range(order='ASC NULLS FIRST')),
                     (t.id, Index.Range())),
                 Index(t, (t.owner, Index.Equality())),
                 Index(t, (t.callback_at, Index.Range()),
