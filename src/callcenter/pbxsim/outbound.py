@@ -76,6 +76,8 @@ class Attempt:
     #: Extension of the agent the call was connected to, if any.
     agent: str | None = None
     abandoned: bool = False
+    #: PBX time the agent answered (talk starts), if connected.
+    connected_at: float | None = None
     ended_at: float | None = None
     uniqueid: str = ''
 
@@ -310,7 +312,7 @@ async def _connect(call: Call, cfg: SimConfig, customer: Channel,
     call.emit('AgentConnect', 'agent', customer.block()
         + leg.outer.block('Dest') + _queue_block(member)
         + [('HoldTime', str(hold)), ('RingTime', str(hold))])
-    attempt.agent = member.extension
+    attempt.agent, attempt.connected_at = member.extension, call.clock.now
     bridge = call.bridge(leg.outer, customer)
     talk = outbound.random.expovariate(1 / model.talk_mean)
     await converse(call, cfg, customer, [leg], bridge, talk, 'caller',
@@ -330,7 +332,7 @@ async def _preview(call: Call, cfg: SimConfig, customer: Channel,
     call.ringing(customer, leg)
     await call.clock.wait(model.agent_ring)
     call.answer_leg(customer, leg)
-    attempt.agent = extension
+    attempt.agent, attempt.connected_at = extension, call.clock.now
     bridge = call.bridge(leg.outer, customer)
     talk = outbound.random.expovariate(1 / model.talk_mean)
     await converse(call, cfg, customer, [leg], bridge, talk, 'caller',
