@@ -167,3 +167,53 @@ def test_dropped_calls_locked_out_72_hours(suite: Any,
     again = {a['number'] for a in dropped} & {n for n in dialled
         if dialled.count(n) > 1}
     assert not again, 'a dropped number was dialled again'
+
+
+def _open_attempts(pool: Any, campaign_id: int) -> int:
+    return pool.get('callcenter.campaign.attempt').search([
+            ('campaign', '=', campaign_id), ('outcome', '=', None)],
+        count=True)
+
+
+def test_dialer_restart_dials_no_lead_twice(suite: Any,
+        tmp_path: Path) -> None:
+    "A dialer stopped with calls up; the next one closes them, redials none."
+    async def scenario() -> tuple[list[dict], Simulator, int]:
+        db = Db(suite)
+        tryton = Tryton(suite.config, suite.db_name)
+        config = SimConfig(port=0, tempo=0.02, recordings=tmp_path / 'rec',
+            queues=('outbound',),
+            outbound=OutboundModel(prefixes=PREFIXES, seed=3))
+        async with Simulator(config) as sim:
+            db.point(sim.port)
+            campaign = await asyncio.to_thread(tryton.call, _setup,
+                'Restart', 'progressive', {'live': 12}, db.server_id, [])
+            def dialer() -> Dialer:
+                return Dialer(TrytonStore(tryton), DialerConfig(ClientConfig(
+                            port=sim.port, username='cti',
+                            secret='cti-secret'), tick=0.05, refresh=0.2))
+            first = dialer()
+            task = asyncio.create_task(first.run())
+            await until(lambda: tryton.call(_open_attempts, campaign) >= 2)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            left_open = await asyncio.to_thread(tryton.call,
+                _open_attempts, campaign)
+            task = asyncio.create_task(dialer().run())
+            try:
+                await until(lambda: tryton.call(_settled, campaign),
+                    timeout=150)
+            finally:
+                await asyncio.to_thread(tryton.call, _stop, campaign)
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+            return await asyncio.to_thread(tryton.call, _attempts,
+                campaign), sim, left_open
+    attempts, sim, left_open = run(scenario(), timeout=200)
+    report = sim.outbound.report
+    dialled = [a.number for a in report.attempts]
+    assert left_open >= 1
+    assert len(dialled) == len(set(dialled)) == 12
+    assert report.overlaps == []
+    assert all(a['outcome'] for a in attempts)
+    assert len([a for a in attempts if a['outcome'] == 'no_answer']) >= 1

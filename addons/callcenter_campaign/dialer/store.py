@@ -188,7 +188,8 @@ def _reconcile(pool: Any) -> int:
     Attempt = pool.get('callcenter.campaign.attempt')
     attempts = Attempt.search([
             ('outcome', '=', None),
-            ('preview_state', 'not in', ['requested', 'previewing']),
+            ['OR', ('preview_state', '=', None),
+                ('preview_state', '=', 'dialled')],
             ])
     for attempt in attempts:
         dialing.record_outcome(attempt, 'no_answer')
