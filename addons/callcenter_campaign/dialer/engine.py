@@ -119,6 +119,8 @@ class Dialer:
                     maxlen=config.recent)))
         #: Seconds each decision took (pacing and ``next_leads``).
         self.decisions: list[float] = []
+        #: Seconds of the pacing alone (no database) per decision.
+        self.pacing: list[float] = []
         self.placed = 0
         self.client = AmiClient(config.ami, on_connected=self._resync)
         self.client.on_event('*', self._on_event)
@@ -186,7 +188,9 @@ class Dialer:
         "The leads to dial now: asked for by agents, or as paced."
         if plan.mode == 'preview':
             return await asyncio.to_thread(self.store.previews, plan.id)
+        started = time.perf_counter()
         count = self.decide(plan)
+        self.pacing.append(time.perf_counter() - started)
         if count <= 0:
             return []
         return await asyncio.to_thread(self.store.next_leads, plan.id,
@@ -316,11 +320,12 @@ class Dialer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def decision_p99(self) -> float:
+    def decision_p99(self, pacing_only: bool = False) -> float:
         "The 99th percentile of decision times, in milliseconds."
-        if not self.decisions:
+        times = self.pacing if pacing_only else self.decisions
+        if not times:
             return 0.0
-        ordered = sorted(self.decisions)
+        ordered = sorted(times)
         return 1000 * ordered[min(len(ordered) - 1,
                 int(0.99 * len(ordered)))]
 
