@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 ROOT = settings_module.ROOT
 START_TIMEOUT = 180
 STOP_TIMEOUT = 60
-SERVICES = 5  # web, cron, worker, PBX simulator, bridge
+SERVICES = 6  # web, cron, worker, PBX simulator, bridge, dialer
 LOGIN_LINE = re.compile(r'^  (\S+)\s+(\S+-demo)\s+(.+)$')
 
 

@@ -39,3 +39,11 @@ class ResponseSubmittedError(AccessError):
 
 class ResponseIncompleteError(ValidationError):
     pass
+
+
+class CampaignJoinError(ValidationError):
+    pass
+
+
+class PreviewError(ValidationError):
+    pass

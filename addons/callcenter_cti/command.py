@@ -124,7 +124,9 @@ class Command(ModelSQL, ModelView):
             'parameters': dict(self.parameters or {}),
             'interface': agent.interface, 'extension': agent.extension,
             'name': agent.user.name or agent.user.login,
-            'queues': [q.name for q in agent.queues],
+            # A command may name its queues (joining one campaign's).
+            'queues': (self.parameters or {}).get('queues')
+            or [q.name for q in agent.queues],
             }
 
     @classmethod

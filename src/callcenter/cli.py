@@ -37,7 +37,7 @@ def build_parser():
 
     run = commands.add_parser('run', help="set up and start the suite: "
         "database, modules, demo data, web client, cron, worker, PBX "
-        "simulator and CTI bridge (Ctrl-C stops them all)")
+        "simulator, CTI bridge and dialer (Ctrl-C stops them all)")
     run.set_defaults(handler=_run)
 
     setup = commands.add_parser('setup', help="create the database, "
@@ -62,6 +62,11 @@ def build_parser():
     bridge.set_defaults(handler=_bridge)
     _add_import_parser(commands)
     _add_simulator_parsers(commands)
+    dialer = commands.add_parser('dialer', help="run the outbound dialer: "
+        "places the running campaigns' calls over AMI")
+    dialer.add_argument('--database', help="default: $CALLCENTER_DB_NAME "
+        "or callcenter")
+    dialer.set_defaults(handler=_dialer)
     return parser
 
 
@@ -157,6 +162,18 @@ def _bridge(settings, args):
         config = tryton.write_config(settings, server_uri,
             settings.var / f'trytond-bridge-{settings.db_name}.conf')
         from trytond.modules.callcenter_cti.bridge.bridge import main
+        return main(config, settings.db_name)
+
+
+def _dialer(settings, args):
+    import dataclasses
+    from . import database, tryton
+    if args.database:
+        settings = dataclasses.replace(settings, db_name=args.database)
+    with database.serving(settings) as server_uri:
+        config = tryton.write_config(settings, server_uri,
+            settings.var / f'trytond-dialer-{settings.db_name}.conf')
+        from trytond.modules.callcenter_campaign.dialer.process import main
         return main(config, settings.db_name)
 
 

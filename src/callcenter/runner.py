@@ -22,6 +22,8 @@ def services(settings, config: Path) -> list[Service]:
         Service('pbx-simulator', simulator),
         Service('bridge', (tryton.tool('callcenter'), 'bridge',
             '--database', settings.db_name)),
+        Service('dialer', (tryton.tool('callcenter'), 'dialer',
+            '--database', settings.db_name)),
         ]
 
 

@@ -10,7 +10,7 @@ import random
 import time
 from typing import TYPE_CHECKING, Awaitable, Callable
 
-from . import moves
+from . import moves, outbound
 from .calls import Request
 from .model import Channel, Member
 from .recording import write_tone
@@ -50,6 +50,9 @@ async def originate(sim: Simulator, session: Session, h: Headers) -> Frames:
     room = _into_room(sim, h)
     if room is not None:
         return room
+    if outbound.is_campaign(h):
+        outbound.spawn(sim, h)
+        return [ok('Originate successfully queued')]
     channel, exten = lookup(h, 'Channel'), lookup(h, 'Exten')
     try:
         agent = sim.config.agent(channel)

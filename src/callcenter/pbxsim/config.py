@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .outbound_model import OutboundModel
+
 
 @dataclass(frozen=True)
 class SimConfig:
@@ -44,6 +46,8 @@ class SimConfig:
     #: AMI version in the banner: Asterisk 18 says 7.0.x, 20 says 9.0.0,
     #: 22 says 11.0.0.
     ami_version: str = '11.0.0'
+    #: How campaign calls (Originates into ``callcenter-campaign``) answer.
+    outbound: OutboundModel = OutboundModel()
 
     def interface(self, extension: str) -> str:
         if self.agent_tech == 'Local':

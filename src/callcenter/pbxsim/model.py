@@ -18,7 +18,7 @@ STATE_DESC = {0: 'Down', 4: 'Ring', 5: 'Ringing', 6: 'Up', 7: 'Busy'}
 CAUSE_TEXT = {
     0: 'Unknown', 16: 'Normal Clearing', 17: 'User busy',
     19: 'User alerting, no answer', 21: 'Call Rejected',
-    26: 'Answered elsewhere'}
+    26: 'Answered elsewhere', 1: 'Unallocated (unassigned) number'}
 #: Device states of queue members (QueueMemberStatus ``Status``).
 NOT_INUSE, INUSE, RINGING = 1, 2, 6
 

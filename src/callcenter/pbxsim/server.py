@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Any, Callable, Coroutine
 
-from . import scenarios, supervision
+from . import outbound, scenarios, supervision
 from .actions import HANDLERS, error
 from .calls import Call, Request
 from .config import SimConfig
@@ -64,6 +64,8 @@ class Simulator:
         self.received: list[Headers] = []
         self.events_emitted = 0
         self._latest = 0.0
+        #: Campaign calls: outcome draws and what was dialled.
+        self.outbound = outbound.Outbound(self.config.outbound)
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._waiters: list[tuple[str, Callable[[dict[str, str]], bool],
@@ -331,4 +333,5 @@ _SCENARIOS: dict[str, tuple[ScenarioFunction, str | None]] = {
     'hold': (scenarios.inbound, 'hold'),
     'conference': (scenarios.inbound, 'conference'),
     'spy': (supervision.spy, None),
+    'campaign': (outbound.campaign, None),
 }
