@@ -61,6 +61,7 @@ class ShipmentIn(metaclass=PoolMeta):
         whoever took the orders."""
         pool = Pool()
         SaleLine = pool.get('sale.line')
+        ShipmentOut = pool.get('stock.shipment.out')
         super().assign_supplied(grouping=grouping, filter_=filter_)
         move_ids = [m.id for m in self.incoming_moves]
         lines = SaleLine.search([
@@ -70,6 +71,13 @@ class ShipmentIn(metaclass=PoolMeta):
         by_sale = defaultdict(list)
         for line in lines:
             by_sale[line.sale].append(line)
+        # the customer shipments whose goods are now all reserved
+        ready = {s for sale in by_sale for s in sale.shipments
+            if s.state == 'waiting' and all(
+                m.state in {'assigned', 'done', 'cancelled'}
+                for m in s.inventory_moves or s.outgoing_moves)}
+        if ready:
+            ShipmentOut.assign(list(ready))
         with Transaction().set_context(_check_access=False):
             for sale, sale_lines in by_sale.items():
                 sale.notify_supplied(sale_lines)

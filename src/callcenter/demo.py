@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 
 from . import demo_kb, demo_tickets, tryton
+from . import demo_stock
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ def _load(pool):
     create_customers(pool, random.Random(20260407))
     demo_kb.load(pool, company)
     demo_tickets.load(pool, company)
+    demo_stock.load(pool, company)
     return True
 
 

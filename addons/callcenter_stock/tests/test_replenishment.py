@@ -101,6 +101,8 @@ class ReplenishmentTestCase(_DBTestCase):
             shipment_in, = ShipmentIn.create([{
                         'supplier': supplier.id,
                         'warehouse': warehouse().id,
+                        'warehouse_input': warehouse().input_location.id,
+                        'warehouse_storage': warehouse().storage_location.id,
                         'company': company.id,
                         'incoming_moves': [
                             ('add', [m.id for m in purchase.moves])],
