@@ -113,7 +113,10 @@ class ReplenishmentTestCase(_DBTestCase):
             for sale in [first, second]:
                 shipment, = sale.shipments
                 self.assertEqual(shipment.state, 'assigned')
-            self.assertEqual(Request(request.id).state, 'done')
+                line, = sale.lines
+                self.assertEqual(line.supply_state, 'supplied')
+            # the request stays "purchased" until the purchase is done
+            self.assertEqual(Request(request.id).state, 'purchased')
             told = Notification.search([('model', '=', 'sale.sale')])
             self.assertEqual(
                 sorted((n.user.login, n.label) for n in told),
