@@ -15,6 +15,7 @@ from . import demo_questionnaire
 from . import demo_campaign
 from . import demo_qa
 from . import demo_qa_lists
+from . import demo_stock
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def _load(pool):
     demo_campaign.load(pool, company)
     demo_qa.load(pool, company)
     demo_qa_lists.load(pool, company)
+    demo_stock.load(pool, company)
     return True
 
 
