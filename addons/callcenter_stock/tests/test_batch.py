@@ -5,17 +5,16 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .tools import (
-    WAREHOUSE, create_batch, create_party, create_product, create_user,
-    on_hand)
+from .batch_tools import (
+    StockTestCase, WAREHOUSE, create_batch, create_party, create_product,
+    create_user, on_hand)
 
 
-class BatchTestCase(ModuleTestCase):
+class BatchTestCase(StockTestCase):
     "Test inbound batches"
-    module = 'callcenter_stock'
 
     def merge_payment(self, records, **start):
         "Run Merge Payment launched from batches with the start values."
@@ -160,5 +159,3 @@ class BatchTestCase(ModuleTestCase):
                 with self.assertRaises(AccessError):
                     Shipment.read([batch.id], ['batch_number'])
 
-
-del ModuleTestCase

@@ -1,9 +1,21 @@
 "Fixtures shared by the stock tests: users, products and documents."
-import datetime as dt
+import unittest
 from decimal import Decimal
 
 from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module
 from trytond.transaction import Transaction
+
+
+PRICE = Decimal('899')
+
+
+class StockTestCase(unittest.TestCase):
+    "A database with callcenter_stock active, without the structural tests"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('callcenter_stock')
 
 
 def create_user(login, company, *groups):
@@ -32,7 +44,7 @@ def locations():
     return warehouse, supplier, customer
 
 
-def create_product(name="Air Purifier", price=Decimal('899')):
+def create_product(name="Air Purifier", price=PRICE):
     pool = Pool()
     Uom = pool.get('product.uom')
     Template = pool.get('product.template')
@@ -113,7 +125,7 @@ def create_sale(party, lines, process=True):
                 'shipment_address': party.addresses[0].id,
                 'lines': [('create', [{
                                 'product': p.id, 'unit': p.default_uom.id,
-                                'quantity': q, 'unit_price': p.list_price,
+                                'quantity': q, 'unit_price': PRICE,
                                 } for p, q in lines])],
                 }])
     if process:
@@ -136,6 +148,3 @@ def ship(sale, carrier=None, tracking_number=None):
     Shipment.pack([shipment])
     Shipment.do([shipment])
     return shipment
-
-
-TODAY = dt.date.today
