@@ -22,7 +22,9 @@ HERE = Path(__file__).resolve().parent
 MODULES = settings_module.MODULES
 # Upstream dependencies activated in the templates, by module.
 UPSTREAM = {m: ('company',) for m in MODULES}
-UPSTREAM['callcenter_stock'] = ('company', 'sale', 'stock')
+UPSTREAM['callcenter_stock'] = (
+    'company', 'sale', 'stock', 'purchase', 'purchase_request', 'stock_supply',
+    'sale_supply', 'sale_stock_quantity')
 # Leaves first: a module others depend on cannot be deactivated before them.
 DEACTIVATION_ORDER = [
     'callcenter_stock', 'callcenter_campaign', 'callcenter_qa',
