@@ -10,7 +10,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from . import demo_kb, demo_tickets, tryton
+from . import demo_kb, demo_stock_batches, demo_tickets, tryton
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ def _load(pool):
     create_customers(pool, random.Random(20260407))
     demo_kb.load(pool, company)
     demo_tickets.load(pool, company)
+    demo_stock_batches.load(pool, company)
     return True
 
 

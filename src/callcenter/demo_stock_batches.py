@@ -81,6 +81,11 @@ def demo_products(pool):
     return [t.products[0] for t in templates]
 
 
+def price(product):
+    "The product's sale price (the variant's, else its template's)."
+    return product.list_price_used or Decimal('100')
+
+
 def create_suppliers(pool):
     Party = pool.get('party.party')
     return Party.create([{'name': n} for n in SUPPLIERS])
@@ -116,7 +121,7 @@ def create_batches(pool, company, suppliers, products, rng):
                                 'from_location': supplier_location.id,
                                 'to_location': warehouse.input_location.id,
                                 'planned_date': day, 'effective_date': day,
-                                'unit_price': (p.list_price * Decimal('0.6')
+                                'unit_price': (price(p) * Decimal('0.6')
                                     ).quantize(Decimal('0.01')),
                                 'currency': company.currency.id,
                                 'company': company.id,
@@ -186,7 +191,7 @@ def ship_orders(pool, company, products, carriers, rng):
                 'lines': [('create', [{
                                 'product': p.id, 'unit': p.default_uom.id,
                                 'quantity': rng.randint(1, 3),
-                                'unit_price': p.list_price,
+                                'unit_price': price(p),
                                 } for p in rng.sample(products, 2)])],
                 } for c in customers])
     Sale.quote(sales)
