@@ -6,6 +6,7 @@ from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 class CallCenterStockTestCase(CompanyTestMixin, ModuleTestCase):
     "Test Call Center Stock module"
     module = 'callcenter_stock'
+    extras = ['callcenter_cti']
 
     @with_transaction()
     def test_configuration_links_warehouse(self):
