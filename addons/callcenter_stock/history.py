@@ -4,6 +4,7 @@ from sql.operators import Like
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.pyson import Eval
 
 OPERATIONS = [
     ('inbound', "Inbound"),
@@ -22,7 +23,8 @@ class StockHistory(ModelSQL, ModelView):
         help="Inbound: received from a supplier. Consumption: shipped to "
         "a customer. Restore: back from a customer or released by a "
         "cancelled order. Return to Vendor: sent back to a supplier.")
-    product = fields.Many2One('product.product', "Product", readonly=True)
+    product = fields.Many2One('product.product', "Product", readonly=True,
+        context={'company': Eval('company', -1)}, depends={'company'})
     quantity = fields.Float("Quantity", digits='unit', readonly=True)
     unit = fields.Many2One('product.uom', "Unit", readonly=True)
     date = fields.Date("Date", readonly=True)

@@ -1,5 +1,5 @@
 from trytond.model import fields
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import without_check_access
 
@@ -74,18 +74,13 @@ class Sale(_TrackingMixin, metaclass=PoolMeta):
     def _get_tracked_shipments(self):
         return list(self.shipments)
 
-    @classmethod
-    def _get_origin(cls):
-        return super()._get_origin() + ['callcenter.ticket']
-
 
 class Ticket(_TrackingMixin, metaclass=PoolMeta):
     __name__ = 'callcenter.ticket'
 
     def _get_tracked_sales(self):
         "The orders of the ticket whose parcels the ticket follows."
-        Sale = Pool().get('sale.sale')
-        sales = Sale.search([('origin', '=', str(self))])
+        sales = list(self.sales)
         if self.returned_sale and self.returned_sale not in sales:
             sales.append(self.returned_sale)
         return sales

@@ -43,7 +43,7 @@ class TrackingTestCase(StockTestCase):
             ticket, = Ticket.create([{'type': type_.id,
                         'subject': "Order", 'party': customer.id}])
             sale = create_sale(customer, [(product, 1)], process=False)
-            sale.origin = ticket
+            sale.ticket = ticket
             sale.save()
             Sale.quote([sale])
             Sale.confirm([sale])
