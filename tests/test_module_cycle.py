@@ -24,7 +24,7 @@ MODULES = settings_module.MODULES
 UPSTREAM = {m: ('company',) for m in MODULES}
 UPSTREAM['callcenter_stock'] = (
     'company', 'sale', 'stock', 'purchase', 'purchase_request', 'stock_supply',
-    'sale_supply', 'sale_stock_quantity')
+    'sale_supply', 'sale_stock_quantity', 'carrier')
 # Leaves first: a module others depend on cannot be deactivated before them.
 DEACTIVATION_ORDER = [
     'callcenter_stock', 'callcenter_campaign', 'callcenter_qa',

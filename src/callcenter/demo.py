@@ -10,12 +10,9 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from . import demo_kb, demo_tickets, tryton
-from . import demo_questionnaire
-from . import demo_campaign
-from . import demo_qa
-from . import demo_qa_lists
-from . import demo_stock
+from . import (
+    demo_campaign, demo_kb, demo_qa, demo_qa_lists, demo_questionnaire,
+    demo_stock, demo_stock_batches, demo_tickets, tryton)
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +91,7 @@ def _load(pool):
     demo_qa.load(pool, company)
     demo_qa_lists.load(pool, company)
     demo_stock.load(pool, company)
+    demo_stock_batches.load(pool, company)
     return True
 
 
