@@ -5,7 +5,6 @@ numbers, the 72 h lockout after a dropped call, no number twice at once)."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
