@@ -18,6 +18,7 @@ from sql.conditionals import Case, Coalesce
 from sql.functions import Extract
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.callcenter_base.report_context import DateRangeContext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -188,22 +189,12 @@ class DispositionResult(ModelSQL, ModelView):
                 attempt.disposition, disposition.conversion])
 
 
-class ResultContext(ModelView):
+class ResultContext(DateRangeContext, ModelView):
     "The dates of the campaign results."
     __name__ = 'callcenter.campaign.result.context'
     __string__ = "Campaign Result Context"
-    company = fields.Many2One('company.company', "Company", required=True)
-    from_date = fields.Date("From Date")
-    to_date = fields.Date("To Date")
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
-
-    @classmethod
-    def default_from_date(cls):
-        return Transaction().context.get(
-            'from_date', dt.date.today() - dt.timedelta(days=30))
+    _history_days = 30
+    _from_month_start = False
 
 
 class Campaign(metaclass=PoolMeta):

@@ -5,7 +5,6 @@ evaluation's record rules apply: agents count their own, leaders their
 teams', QA and admins all; calibration grades stay out), grouped by
 period and by the dimension of the context.
 """
-import datetime as dt
 
 from sql import Cast, Column, Null
 from sql.aggregate import Avg, Count, Min, Sum
@@ -13,8 +12,8 @@ from sql.functions import DateTrunc, Round
 from sql.operators import Concat
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.callcenter_base.report_context import DateRangeContext
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 PERIODS = [
@@ -202,25 +201,14 @@ class ReportItem(ReportMixin, ModelSQL, ModelView):
                 line.name])
 
 
-class ReportContext(ModelView):
+class ReportContext(DateRangeContext, ModelView):
     "The dates, period and grouping of the QA reports."
     __name__ = 'callcenter.qa.report.context'
     __string__ = "QA Report Context"
-    company = fields.Many2One('company.company', "Company", required=True)
     period = fields.Selection(PERIODS, "Period", required=True)
     group_by = fields.Selection(DIMENSIONS, "Group By", required=True)
     template = fields.Many2One('callcenter.qa.template', "Template")
     team = fields.Many2One('callcenter.team', "Team")
-    from_date = fields.Date("From Date",
-        domain=[If(Eval('to_date') & Eval('from_date'),
-                ('from_date', '<=', Eval('to_date')), ())])
-    to_date = fields.Date("To Date",
-        domain=[If(Eval('from_date') & Eval('to_date'),
-                ('to_date', '>=', Eval('from_date')), ())])
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
 
     @classmethod
     def default_period(cls):
@@ -229,13 +217,3 @@ class ReportContext(ModelView):
     @classmethod
     def default_group_by(cls):
         return Transaction().context.get('group_by', 'agent')
-
-    @classmethod
-    def default_from_date(cls):
-        if 'from_date' in Transaction().context:
-            return Transaction().context['from_date']
-        return dt.date.today().replace(day=1) - dt.timedelta(days=90)
-
-    @classmethod
-    def default_to_date(cls):
-        return Transaction().context.get('to_date')

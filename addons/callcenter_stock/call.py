@@ -1,8 +1,10 @@
 """Orders on calls, when the CTI module is active: the call on the order,
 "New order" on the call panel and the orders on the pop's customer card."""
-from trytond.model import ModelView, fields
+from trytond.model import fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
+
+from .sale import OrderSource
 
 
 class Sale(metaclass=PoolMeta):
@@ -19,27 +21,11 @@ class Sale(metaclass=PoolMeta):
         return super().copy(sales, default=default)
 
 
-class Call(metaclass=PoolMeta):
+class Call(OrderSource, metaclass=PoolMeta):
     __name__ = 'callcenter.call'
     sales = fields.One2Many(
         'sale.sale', 'call', "Orders", readonly=True,
         help="The orders taken on the call.")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._buttons.update({'new_order': {}})
-
-    @classmethod
-    @ModelView.button_action('callcenter_stock.wizard_new_order')
-    def new_order(cls, calls):
-        pass
-
-    @classmethod
-    def copy(cls, calls, default=None):
-        default = default.copy() if default else {}
-        default.setdefault('sales', None)
-        return super().copy(calls, default=default)
 
 
 class NewOrder(metaclass=PoolMeta):

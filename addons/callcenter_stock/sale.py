@@ -200,55 +200,47 @@ class Line(metaclass=PoolMeta):
         return request
 
 
-class Party(metaclass=PoolMeta):
+class OrderSource:
+    """A record orders are taken from (customer, ticket, call): its *New
+    Order* button and its orders, which a copy does not take along."""
+    __slots__ = ()
+    _orders_field = 'sales'
+    _new_order_states = {}
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({'new_order': dict(cls._new_order_states)})
+
+    @classmethod
+    @ModelView.button_action('callcenter_stock.wizard_new_order')
+    def new_order(cls, records):
+        pass
+
+    @classmethod
+    def copy(cls, records, default=None):
+        default = default.copy() if default else {}
+        default.setdefault(cls._orders_field, None)
+        return super().copy(records, default=default)
+
+
+class Party(OrderSource, metaclass=PoolMeta):
     __name__ = 'party.party'
+    _orders_field = 'sale_orders'
     sale_orders = fields.One2Many(
         'sale.sale', 'party', "Orders", readonly=True,
         help="The customer's orders.")
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._buttons.update({'new_order': {}})
 
-    @classmethod
-    @ModelView.button_action('callcenter_stock.wizard_new_order')
-    def new_order(cls, parties):
-        pass
-
-    @classmethod
-    def copy(cls, parties, default=None):
-        default = default.copy() if default else {}
-        default.setdefault('sale_orders', None)
-        return super().copy(parties, default=default)
-
-
-class Ticket(metaclass=PoolMeta):
+class Ticket(OrderSource, metaclass=PoolMeta):
     __name__ = 'callcenter.ticket'
+    _new_order_states = {
+        'invisible': ~Eval('party'),
+        'depends': ['party'],
+        }
     sales = fields.One2Many(
         'sale.sale', 'ticket', "Orders", readonly=True,
         help="The orders taken on the ticket.")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._buttons.update({
-                'new_order': {
-                    'invisible': ~Eval('party'),
-                    'depends': ['party'],
-                    },
-                })
-
-    @classmethod
-    @ModelView.button_action('callcenter_stock.wizard_new_order')
-    def new_order(cls, tickets):
-        pass
-
-    @classmethod
-    def copy(cls, tickets, default=None):
-        default = default.copy() if default else {}
-        default.setdefault('sales', None)
-        return super().copy(tickets, default=default)
 
 
 class NewOrder(Wizard):

@@ -13,8 +13,8 @@ from sql.conditionals import Coalesce
 from sql.functions import DateTrunc, Extract
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.callcenter_base.report_context import DateRangeContext
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .ticket import STATES
@@ -171,23 +171,13 @@ class TicketStatistics(ModelSQL, ModelView):
         return ''
 
 
-class TicketStatisticsContext(ModelView):
+class TicketStatisticsContext(DateRangeContext, ModelView):
     "The period, dates and grouping of the ticket statistics."
     __name__ = 'callcenter.ticket.statistics.context'
     __string__ = "Ticket Statistics Context"
-    company = fields.Many2One('company.company', "Company", required=True)
+    _history_days = 365
     period = fields.Selection(PERIODS, "Period", required=True)
     group_by = fields.Selection(DIMENSIONS, "Group By", required=True)
-    from_date = fields.Date("From Date",
-        domain=[If(Eval('to_date') & Eval('from_date'),
-                ('from_date', '<=', Eval('to_date')), ())])
-    to_date = fields.Date("To Date",
-        domain=[If(Eval('from_date') & Eval('to_date'),
-                ('to_date', '>=', Eval('from_date')), ())])
-
-    @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
 
     @classmethod
     def default_period(cls):
@@ -196,14 +186,3 @@ class TicketStatisticsContext(ModelView):
     @classmethod
     def default_group_by(cls):
         return Transaction().context.get('group_by', 'type')
-
-    @classmethod
-    def default_from_date(cls):
-        if 'from_date' in Transaction().context:
-            return Transaction().context['from_date']
-        Date = Pool().get('ir.date')
-        return Date.today().replace(day=1) - dt.timedelta(days=365)
-
-    @classmethod
-    def default_to_date(cls):
-        return Transaction().context.get('to_date')
