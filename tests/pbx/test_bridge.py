@@ -75,6 +75,29 @@ def test_pause_maps_to_not_ready() -> None:
 
 # -- against the database ----------------------------------------------------
 
+# Foreign keys that forbid deleting the rows they point to.
+BLOCKING_REFERENCES = """
+SELECT DISTINCT source.relname, attribute.attname
+FROM pg_constraint AS fk
+JOIN pg_class AS source ON source.oid = fk.conrelid
+JOIN pg_attribute AS attribute
+    ON attribute.attrelid = fk.conrelid AND attribute.attnum = fk.conkey[1]
+WHERE fk.contype = 'f' AND fk.confrelid = %s::regclass
+    AND fk.confdeltype IN ('r', 'a') AND fk.conrelid <> fk.confrelid"""
+
+
+def purge(conn, table, where, args, seen=()):
+    """Delete the rows of ``table`` matching ``where`` after the rows of
+    other tables that reference them and would forbid it (a QA evaluation
+    or a questionnaire response of a demo call)."""
+    for source, column in conn.execute(BLOCKING_REFERENCES, (table,)):
+        if source not in seen:
+            purge(conn, source,
+                f'"{column}" IN (SELECT id FROM "{table}" WHERE {where})',
+                args, seen + (table,))
+    conn.execute(f'DELETE FROM "{table}" WHERE {where}', args)
+
+
 class Db:
     def __init__(self, suite: Any) -> None:
         self.suite = suite
@@ -96,8 +119,8 @@ class Db:
         when the agents' states began (a fast simulator's clock runs ahead
         of the wall clock: an earlier test's state would look newer than
         this test's)."""
-        self.execute("DELETE FROM callcenter_call WHERE server = %s",
-            self.server_id)
+        with self.suite.connect() as conn:
+            purge(conn, 'callcenter_call', 'server = %s', (self.server_id,))
         self.execute("UPDATE callcenter_agent SET state_since = NULL"
             " WHERE server = %s", self.server_id)
         self.execute("UPDATE callcenter_pbx_server SET port = %s, "
