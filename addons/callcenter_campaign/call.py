@@ -3,11 +3,13 @@
 The dialer's call is matched to its attempt by the number dialled (the
 customer's channel carries it as caller id): the open attempt of that
 number (E.164 key) started last. The lead opens first, in its pop form
-with the campaign's script and the disposition to set, before the
-customer and the call panel.
+with the campaign's script and the disposition to set, then the agent's
+draft response to the campaign's questionnaire (if it has one), before
+the customer and the call panel.
 """
 from trytond.modules.callcenter_base import phone
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 
 
 class Call(metaclass=PoolMeta):
@@ -19,6 +21,8 @@ class Call(metaclass=PoolMeta):
         attempt = cls._campaign_attempt(call)
         if attempt is not None:
             tabs.insert(0, cls._lead_tab(attempt))
+            if agent and attempt.campaign.questionnaire:
+                tabs.insert(1, cls._questionnaire_tab(call, attempt, agent))
         return tabs
 
     @classmethod
@@ -46,4 +50,24 @@ class Call(metaclass=PoolMeta):
             'view_ids': [ModelData.get_id(
                     'callcenter_campaign', 'lead_view_form_pop')],
             'name': attempt.campaign.rec_name,
+            }
+
+    @classmethod
+    def _questionnaire_tab(cls, call, attempt, agent):
+        "The agent's draft response to the campaign's questionnaire."
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Response = pool.get('callcenter.questionnaire.response')
+        questionnaire = attempt.campaign.questionnaire
+        # The response is the agent's own: ring and answer find the same.
+        with Transaction().set_user(agent.user.id):
+            response = Response.fill(questionnaire.id, lead=attempt.lead.id,
+                call=call.id, campaign=attempt.campaign.id)
+        return {
+            'model': 'callcenter.questionnaire.response',
+            'res_id': response,
+            'mode': ['form'],
+            'view_ids': [ModelData.get_id(
+                    'callcenter_campaign', 'response_view_form')],
+            'name': questionnaire.rec_name,
             }
