@@ -94,8 +94,12 @@ def drop_old_templates(server_uri: str, keep: str) -> None:
                 pass  # in use by a concurrent run: left for a later one
 
 
-def start_suite(server_uri: str, services=('web',)) -> Suite:
-    "Copy the template into a database of this run and serve it."
+def start_suite(server_uri: str, services=('web', 'worker')) -> Suite:
+    """Copy the template into a database of this run and serve it.
+
+    The configuration queues background tasks (``[queue] worker = True``,
+    as in production): without trytond-worker beside the web server a
+    queued task, such as a QA list's sampling, would never run."""
     run_id = os.getpid()
     base = settings_for_tests(settings_module.load())
     config = base.var / f'trytond-{run_id}.conf'

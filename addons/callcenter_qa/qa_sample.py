@@ -9,7 +9,7 @@ from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 from trytond.modules.callcenter_base.notify import Notice, notify
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
@@ -204,7 +204,8 @@ class AssignStart(ModelView):
             'invisible': Eval('mode') != 'each',
             'required': Eval('mode') == 'each',
             },
-        domain=[('each', '>', 0)])
+        # only when used: sao checks the domain of the empty, hidden field
+        domain=[If(Eval('mode') == 'each', ('each', '>', 0), ())])
 
 
 class Assign(Wizard):
