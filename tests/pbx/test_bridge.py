@@ -96,8 +96,10 @@ class Db:
         when the agents' states began (a fast simulator's clock runs ahead
         of the wall clock: an earlier test's state would look newer than
         this test's)."""
-        self.execute("DELETE FROM callcenter_call WHERE server = %s",
-            self.server_id)
+        # calls a QA evaluation scored stay, as Tryton keeps them
+        self.execute("DELETE FROM callcenter_call c WHERE server = %s"
+            " AND NOT EXISTS (SELECT 1 FROM callcenter_qa_evaluation e"
+            " WHERE e.call = c.id)", self.server_id)
         self.execute("UPDATE callcenter_agent SET state_since = NULL"
             " WHERE server = %s", self.server_id)
         self.execute("UPDATE callcenter_pbx_server SET port = %s, "
