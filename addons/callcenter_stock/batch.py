@@ -220,7 +220,7 @@ class MergePaymentStart(ModelView):
     payment_method = fields.Selection(
         PAYMENT_METHODS[1:], "Payment Method", required=True)
 
-    @fields.depends('company', 'supplier')
+    @fields.depends('company', 'supplier', 'batches')
     def on_change_supplier(self):
         ShipmentIn = Pool().get('stock.shipment.in')
         self.batches = ShipmentIn.search(
