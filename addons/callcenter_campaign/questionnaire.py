@@ -108,12 +108,16 @@ class Questionnaire(Workflow, ModelSQL, ModelView):
         pass
 
 
-class QuestionnaireChild:
-    "A part of a questionnaire, frozen once the questionnaire is published."
+class FrozenChild:
+    """A part of a record frozen once done (a published questionnaire, a
+    submitted response): checked when created, before and after a write
+    (it may move to another parent) and when deleted."""
     __slots__ = ()
+    _parent_model = None
 
     @classmethod
-    def _questionnaires(cls, records):
+    def _parents(cls, records):
+        "The records of ``_parent_model`` that ``records`` belong to."
         raise NotImplementedError
 
     @classmethod
@@ -135,13 +139,14 @@ class QuestionnaireChild:
 
     @classmethod
     def _check_draft(cls, records):
-        Questionnaire = Pool().get('callcenter.questionnaire')
-        Questionnaire._check_draft(cls._questionnaires(records))
+        Parent = Pool().get(cls._parent_model)
+        Parent._check_draft(cls._parents(records))
 
 
-class Question(QuestionnaireChild, sequence_ordered(), ModelSQL, ModelView):
+class Question(FrozenChild, sequence_ordered(), ModelSQL, ModelView):
     "A question of a questionnaire."
     __name__ = 'callcenter.questionnaire.question'
+    _parent_model = 'callcenter.questionnaire'
     __string__ = "Question"
     questionnaire = fields.Many2One(
         'callcenter.questionnaire', "Questionnaire", required=True,
@@ -168,13 +173,14 @@ class Question(QuestionnaireChild, sequence_ordered(), ModelSQL, ModelView):
         return self.text
 
     @classmethod
-    def _questionnaires(cls, questions):
+    def _parents(cls, questions):
         return list({q.questionnaire for q in questions})
 
 
-class Option(QuestionnaireChild, sequence_ordered(), ModelSQL, ModelView):
+class Option(FrozenChild, sequence_ordered(), ModelSQL, ModelView):
     "A choice of a single or multiple choice question."
     __name__ = 'callcenter.questionnaire.option'
+    _parent_model = 'callcenter.questionnaire'
     __string__ = "Question Option"
     question = fields.Many2One(
         'callcenter.questionnaire.question', "Question", required=True,
@@ -187,5 +193,5 @@ class Option(QuestionnaireChild, sequence_ordered(), ModelSQL, ModelView):
         cls.__access__.add('question')
 
     @classmethod
-    def _questionnaires(cls, options):
+    def _parents(cls, options):
         return list({o.question.questionnaire for o in options})

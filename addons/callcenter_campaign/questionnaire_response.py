@@ -11,7 +11,7 @@ from trytond.transaction import Transaction
 from .exceptions import (
     QuestionnaireNotPublishedError, ResponseIncompleteError,
     ResponseSubmittedError)
-from .questionnaire import QUESTION_TYPES
+from .questionnaire import QUESTION_TYPES, FrozenChild
 
 RATINGS = [(None, '')] + [(str(i), str(i)) for i in range(1, 6)]
 
@@ -151,9 +151,10 @@ class Response(Workflow, ModelSQL, ModelView):
                         response=self.rec_name))
 
 
-class Answer(ModelSQL, ModelView):
+class Answer(FrozenChild, ModelSQL, ModelView):
     "The answer to one question of a response."
     __name__ = 'callcenter.questionnaire.answer'
+    _parent_model = 'callcenter.questionnaire.response'
     __string__ = "Questionnaire Answer"
     _states = {'readonly': Eval('response_state') == 'submitted'}
 
@@ -208,30 +209,14 @@ class Answer(ModelSQL, ModelView):
                 }[self.question.type])
 
     @classmethod
-    def create(cls, vlist):
-        answers = super().create(vlist)
-        cls._check_draft(answers)
-        return answers
-
-    @classmethod
-    def write(cls, *args):
-        cls._check_draft(sum(args[0:None:2], []))
-        super().write(*args)
-
-    @classmethod
-    def delete(cls, answers):
-        cls._check_draft(answers)
-        super().delete(answers)
-
-    @classmethod
-    def _check_draft(cls, answers):
-        Response = Pool().get('callcenter.questionnaire.response')
-        Response._check_draft(list({a.response for a in answers}))
+    def _parents(cls, answers):
+        return list({a.response for a in answers})
 
 
-class AnswerOption(ModelSQL):
+class AnswerOption(FrozenChild, ModelSQL):
     "A choice picked in a multiple choice answer."
     __name__ = 'callcenter.questionnaire.answer-option'
+    _parent_model = 'callcenter.questionnaire.answer'
     __string__ = "Answer Choice"
     answer = fields.Many2One('callcenter.questionnaire.answer', "Answer",
         required=True, ondelete='CASCADE')
@@ -244,22 +229,5 @@ class AnswerOption(ModelSQL):
         cls.__access__.add('answer')
 
     @classmethod
-    def create(cls, vlist):
-        records = super().create(vlist)
-        cls._check_draft(records)
-        return records
-
-    @classmethod
-    def write(cls, *args):
-        cls._check_draft(sum(args[0:None:2], []))
-        super().write(*args)
-
-    @classmethod
-    def delete(cls, records):
-        cls._check_draft(records)
-        super().delete(records)
-
-    @classmethod
-    def _check_draft(cls, records):
-        Answer = Pool().get('callcenter.questionnaire.answer')
-        Answer._check_draft(list({r.answer for r in records}))
+    def _parents(cls, records):
+        return list({r.answer for r in records})
