@@ -19,7 +19,7 @@ def test_agent_opens_customers(login, page, suite):
         "count => document.querySelector('#tabs .tab-pane.active').innerText"
         ".includes('/' + count)", arg=count)
     search = tab.get_by_placeholder('Search')
-    search.fill('北京')
+    search.fill('北京华联')
     search.press('Enter')
     row = tab.locator('tbody tr', has_text='北京华联商贸有限公司')
     row.wait_for()

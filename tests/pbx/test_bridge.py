@@ -86,6 +86,10 @@ WHERE fk.contype = 'f' AND fk.confrelid = %s::regclass
     AND fk.confdeltype IN ('r', 'a') AND fk.conrelid <> fk.confrelid"""
 
 
+#: The calls the tests made, not the demo's (``demo-qa.N``).
+TEST_CALLS = "linkedid NOT LIKE 'demo-%%'"
+
+
 def purge(conn, table, where, args, seen=()):
     """Delete the rows of ``table`` matching ``where`` after the rows of
     other tables that reference them and would forbid it (a QA evaluation
@@ -115,12 +119,14 @@ class Db:
             conn.execute(query, args)
 
     def point(self, port: int, secret: str = 'cti-secret') -> None:
-        """Aim the demo PBX record at a simulator; forget earlier calls and
-        when the agents' states began (a fast simulator's clock runs ahead
-        of the wall clock: an earlier test's state would look newer than
-        this test's)."""
+        """Aim the demo PBX record at a simulator; forget the calls of
+        earlier tests (the demo's stay: the QA and report tests read them)
+        and when the agents' states began (a fast simulator's clock runs
+        ahead of the wall clock: an earlier test's state would look newer
+        than this test's)."""
         with self.suite.connect() as conn:
-            purge(conn, 'callcenter_call', 'server = %s', (self.server_id,))
+            purge(conn, 'callcenter_call', f'server = %s AND {TEST_CALLS}',
+                (self.server_id,))
         self.execute("UPDATE callcenter_agent SET state_since = NULL"
             " WHERE server = %s", self.server_id)
         self.execute("UPDATE callcenter_pbx_server SET port = %s, "

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from pbxhelpers import Rpc, run
-from test_bridge import Db, ended, until
+from test_bridge import TEST_CALLS, Db, ended, until
 from test_commands import commanded, finished
 
 CALLER = '+8613800138000'
@@ -143,13 +143,13 @@ def test_conference_third_agent_on_call(suite: Any, tmp_path: Path) -> None:
                 "callcenter_call_leg WHERE call = %s AND agent = %s",
                 row['id'], agent3)[0] == 1)
             assert db.one("SELECT count(*) FROM callcenter_call WHERE"
-                " server = %s", db.server_id)[0] == 1
+                f" server = %s AND {TEST_CALLS}", db.server_id)[0] == 1
             await _leave_room_last(db, sim, 'PJSIP/1003-')
             await call.finished.wait()
             row = await ended(db, call.linkedid)
             assert row['disposition'] == 'answered'
             assert db.one("SELECT count(*) FROM callcenter_call WHERE"
-                " server = %s", db.server_id)[0] == 1
+                f" server = %s AND {TEST_CALLS}", db.server_id)[0] == 1
             assert db.one("SELECT count(*) FROM callcenter_call_leg WHERE"
                 " call = %s AND hangup_at IS NOT NULL", row['id'])[0] == 3
             await until(lambda: _state(db, agent3) in ('wrap_up', 'ready'))

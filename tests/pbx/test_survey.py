@@ -52,8 +52,9 @@ def test_survey_key_map_is_a_setting(suite: Any, tmp_path: Path) -> None:
                     agent='agent2', queue='support', hangup_by='agent',
                     survey='9')
                 await call.finished.wait()
-                row = await until(lambda: (lambda r: r if r and r['survey']
-                        else None)(db.call(call.linkedid)))
+                await ended(db, call.linkedid)
+                row = await until(lambda: (lambda r: r if r['survey'] else
+                        None)(db.call(call.linkedid)))
                 assert row['survey'] == 'unsatisfied'
             finally:
                 db.execute("UPDATE callcenter_configuration"
