@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from webclient import active_tab, open_menu, pick
+from webclient import active_tab, open_menu, open_row, pick
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +23,7 @@ def test_agent_transfers_ticket_from_customer(suite, login, page):
     login('agent1', 'agent1-demo')
     open_menu(page, 'Call Center', 'Customers')
     tab = active_tab(page)
-    tab.locator('tbody tr', has_text=CUSTOMER).first.dblclick()
-    tab.locator('input[name=name]').first.wait_for()
+    open_row(tab, CUSTOMER)
 
     tab.get_by_role('button', name='Open related records').click()
     page.locator('.dropdown-menu:visible').get_by_text(

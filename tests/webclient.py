@@ -1,4 +1,6 @@
 "Steps in sao shared by the browser tests."
+import re
+
 from playwright.sync_api import expect
 
 
@@ -29,6 +31,33 @@ def open_menu(page, *path):
     menu = page.locator('#menu')
     for name in path:
         menu.get_by_text(name, exact=True).first.click()
+
+
+def open_row(tab, text, field='name', attempts=3):
+    """Open the list row showing ``text`` in its form, and return the form's
+    ``field``, which shows ``text`` once the record is loaded.
+
+    A double click that lands while sao redraws the list (it does again when
+    the user's stored tree state arrives) finds no current record and opens
+    an empty new one: the form is then left for the list and the row opened
+    again."""
+    row = tab.locator('tbody tr', has_text=text).first
+    selected = tab.locator('tbody tr.selected', has_text=text).first
+    entry = tab.locator(f'[name={field}]:visible').first
+    shows_text = re.compile(re.escape(text))
+    for attempt in range(attempts):
+        if 'selected' not in (row.get_attribute('class') or '').split():
+            row.click()     # a click on a selected row unselects it
+        selected.wait_for()
+        selected.dblclick()
+        try:
+            expect(entry).to_have_value(shows_text, timeout=10000)
+            return entry
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+            tab.locator('button#switch_').click()
+            row.wait_for()
 
 
 def active_tab(page):
