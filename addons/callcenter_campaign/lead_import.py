@@ -2,9 +2,10 @@
 
 A customer task's leads come from .xlsx, .xls, .csv or a .txt of one
 number a line. Like the customer import, every row is checked first and
-nothing is written when one is wrong; numbers already in the task are
-reported and skipped, numbers on the company's do-not-call list reported
-and left out (never dialled).
+nothing is written when one is wrong; numbers already in the task and
+numbers repeated in the file (after their first row) are reported and
+skipped, numbers on the company's do-not-call list reported and left out
+(never dialled).
 """
 from trytond.i18n import gettext
 from trytond.model import fields
@@ -29,7 +30,9 @@ FIELDS = [
 
 class LeadTarget(ImportTarget):
     "Leads of one customer task, with one or two numbers."
-    unique = ('phone',)
+    #: A number twice in a file is reported (``excluded``), not an error:
+    #: lead lists bought or merged from several sources repeat numbers.
+    unique = ()
 
     def __init__(self, job):
         self.job = job
@@ -60,12 +63,24 @@ class LeadTarget(ImportTarget):
         return {n.key: n.lead.id for n in numbers}
 
     def excluded(self, rows):
-        "Rows of do-not-call numbers: reported, not written."
+        """Rows of do-not-call numbers and rows repeating an earlier row's
+        number: reported, not written."""
         blocked = blocked_numbers(self.job.company.id, None,
             [v['phone'] for _, v in rows])
-        return {row: ('callcenter_campaign.msg_lead_import_do_not_call',
-                {'number': v['phone']})
-            for row, v in rows if v['phone'] in blocked}
+        excluded, first = {}, {}
+        for row, values in rows:
+            number = values['phone']
+            if number in blocked:
+                excluded[row] = (
+                    'callcenter_campaign.msg_lead_import_do_not_call',
+                    {'number': number})
+            elif number in first:
+                excluded[row] = (
+                    'callcenter_campaign.msg_lead_import_repeated',
+                    {'number': number, 'first': first[number]})
+            else:
+                first[number] = row
+        return excluded
 
     def create(self, rows, progress, phones):
         Lead = Pool().get('callcenter.campaign.lead')

@@ -43,6 +43,20 @@ class LeadImportTestCase(_DBTestCase):
             self.assertEqual(zhao.timezone, 'Asia/Shanghai')
 
     @with_transaction()
+    def test_number_repeated_in_file_is_reported(self):
+        "A number twice in a file makes one lead; the repeat is reported"
+        with set_company(create_company()):
+            task = create_task("Import")
+            job = self._import(task, 'leads.csv',
+                "Name,Phone\nWang,+8613800138000\nLi,+8613900001111\n"
+                "Wang again,+86 138 0013 8000\n")
+            self.assertEqual((job.state, job.created), ('done', 2))
+            self.assertIn("Row 4", job.report)
+            self.assertIn("repeats row 2", job.report)
+            self.assertEqual([l.name for l in task.leads if
+                    l.numbers[0].key == '+8613800138000'], ['Wang'])
+
+    @with_transaction()
     def test_bad_row_writes_nothing(self):
         "One bad number fails the whole file with the row named"
         with set_company(create_company()):
