@@ -5,7 +5,7 @@ number a line. Like the customer import, every row is checked first and
 nothing is written when one is wrong; numbers already in the task and
 numbers repeated in the file (after their first row) are reported and
 skipped, numbers on the company's do-not-call list reported and left out
-(never dialled).
+(never dialled). A lead whose number is one customer's is linked to them.
 """
 from trytond.i18n import gettext
 from trytond.model import fields
@@ -84,10 +84,19 @@ class LeadTarget(ImportTarget):
 
     def create(self, rows, progress, phones):
         Lead = Pool().get('callcenter.campaign.lead')
-        leads = Lead.create([self._lead_values(v) for _, v in rows])
+        leads = Lead.create([dict(self._lead_values(v),
+                    party=self._customer(v['phone'])) for _, v in rows])
         if progress:
             progress(len(leads))
         return len(leads)
+
+    @staticmethod
+    def _customer(number):
+        """The customer whose number it is, when exactly one is: their
+        card then opens when the lead is called."""
+        Mechanism = Pool().get('party.contact_mechanism')
+        parties = Mechanism.match_parties(number)
+        return parties[0] if len(parties) == 1 else None
 
     def _lead_values(self, values):
         numbers = [values[k] for k in ('phone', 'phone2') if values.get(k)]

@@ -57,6 +57,21 @@ class LeadImportTestCase(_DBTestCase):
                     l.numbers[0].key == '+8613800138000'], ['Wang'])
 
     @with_transaction()
+    def test_lead_of_a_known_number_is_linked_to_the_customer(self):
+        "A number of one existing customer links the lead to them"
+        Party = Pool().get('party.party')
+        with set_company(create_company()):
+            known, = Party.create([{'name': "Known",
+                        'contact_mechanisms': [('create', [{'type': 'mobile',
+                                        'value': '+8613800138000'}])]}])
+            task = create_task("Import")
+            self._import(task, 'numbers.txt',
+                "+8613800138000\n+8613900001111\n")
+            self.assertEqual(
+                {l.numbers[0].key: l.party for l in task.leads},
+                {'+8613800138000': known, '+8613900001111': None})
+
+    @with_transaction()
     def test_bad_row_writes_nothing(self):
         "One bad number fails the whole file with the row named"
         with set_company(create_company()):
